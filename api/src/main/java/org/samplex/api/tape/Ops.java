@@ -1,0 +1,204 @@
+package org.samplex.api.tape;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.samplex.api.Activation;
+import org.samplex.api.Backend;
+import org.samplex.api.Buffer;
+
+/**
+ * Differentiable ops on dense tensors: one backend kernel family per op, forward run at once, backward recorded
+ * on the tape. Each backward adds into its inputs' gradients and quotes the forward line it differentiates.
+ */
+public final class Ops {
+    private Ops() {
+    }
+
+    /** A general strided batched product; {@code outShape} must hold batch * strideC elements laid out by the spec. */
+    public static Tensor gemm(Tape tape, GemmSpec spec, Tensor a, Tensor b, int... outShape) {
+        Backend be = tape.backend();
+        Tensor c = tape.output(tape.needsGrad(a, b), outShape);
+        spec.forward(be, a.value(), b.value(), 0.0, c.value());
+        if (c.requiresGrad()) {
+            tape.record("gemm", () -> spec.backward(be, tape.grad(a), tape.grad(b), tape.grad(c), a.value(),
+                    b.value()));
+        }
+        return c;
+    }
+
+    /** y (R, out) = x (R, in) W^T + b, with W (out, in) and b (out) as in torch.nn.Linear; b may be null. */
+    public static Tensor linear(Tape tape, Tensor x, Tensor weight, Tensor bias) {
+        Backend be = tape.backend();
+        int rows = x.rows();
+        int in = x.dim(-1);
+        int out = weight.dim(0);
+        if (weight.dim(1) != in || (bias != null && bias.size() != out)) {
+            throw new IllegalArgumentException("linear: x " + x + ", weight " + weight + ", bias " + bias);
+        }
+        int[] shape = x.shape();
+        shape[shape.length - 1] = out;
+        Tensor y = tape.output(tape.needsGrad(x, weight, bias), shape);
+        GemmSpec spec = GemmSpec.dense(false, true, rows, out, in);
+        spec.forward(be, x.value(), weight.value(), 0.0, y.value());
+        if (bias != null) {
+            be.biasAddForward(y.value(), y.value(), bias.value(), rows, out);
+        }
+        if (y.requiresGrad()) {
+            tape.record("linear", () -> {
+                Buffer dy = tape.grad(y);
+                if (bias != null) {
+                    // y += b  ->  db += colsum(dy)
+                    be.biasAddBackward(null, tape.grad(bias), dy, rows, out);
+                }
+                // y = x W^T  ->  dx += dy W, dW += dy^T x
+                spec.backward(be, tape.grad(x), tape.grad(weight), dy, x.value(), weight.value());
+            });
+        }
+        return y;
+    }
+
+    /** out (rows, cols) = x + bias (cols), broadcast over rows. */
+    public static Tensor biasAdd(Tape tape, Tensor x, Tensor bias) {
+        Backend be = tape.backend();
+        int cols = x.dim(-1);
+        int rows = x.rows();
+        Tensor y = tape.output(tape.needsGrad(x, bias), x.shape());
+        be.biasAddForward(y.value(), x.value(), bias.value(), rows, cols);
+        if (y.requiresGrad()) {
+            tape.record("biasAdd", () -> be.biasAddBackward(tape.grad(x), tape.grad(bias), tape.grad(y), rows, cols));
+        }
+        return y;
+    }
+
+    /** y = f(x) elementwise. */
+    public static Tensor activation(Tape tape, Activation f, Tensor x) {
+        Backend be = tape.backend();
+        Tensor y = tape.output(tape.needsGrad(x), x.shape());
+        be.activationForward(f, y.value(), x.value(), x.size());
+        if (y.requiresGrad()) {
+            tape.record(f.name().toLowerCase(java.util.Locale.ROOT), () -> be.activationBackward(f, tape.grad(x),
+                    tape.grad(y), x.value(), y.value(), x.size()));
+        }
+        return y;
+    }
+
+    public static Tensor relu(Tape tape, Tensor x) {
+        return activation(tape, Activation.RELU, x);
+    }
+
+    public static Tensor tanh(Tape tape, Tensor x) {
+        return activation(tape, Activation.TANH, x);
+    }
+
+    public static Tensor sigmoid(Tape tape, Tensor x) {
+        return activation(tape, Activation.SIGMOID, x);
+    }
+
+    /** out = a + b (same shape). */
+    public static Tensor add(Tape tape, Tensor a, Tensor b) {
+        Backend be = tape.backend();
+        sameSize("add", a, b);
+        Tensor y = tape.output(tape.needsGrad(a, b), a.shape());
+        be.addForward(y.value(), a.value(), b.value(), a.size());
+        if (y.requiresGrad()) {
+            tape.record("add", () -> be.addBackward(tape.grad(a), tape.grad(b), tape.grad(y), a.size()));
+        }
+        return y;
+    }
+
+    /** out = a * b elementwise (same shape). */
+    public static Tensor mul(Tape tape, Tensor a, Tensor b) {
+        Backend be = tape.backend();
+        sameSize("mul", a, b);
+        Tensor y = tape.output(tape.needsGrad(a, b), a.shape());
+        be.mulForward(y.value(), a.value(), b.value(), a.size());
+        if (y.requiresGrad()) {
+            tape.record("mul", () -> be.mulBackward(tape.grad(a), tape.grad(b), tape.grad(y), a.value(), b.value(),
+                    a.size()));
+        }
+        return y;
+    }
+
+    /** The scalar mean of (pred - target)^2 over all elements; target is not differentiated. */
+    public static Tensor mse(Tape tape, Tensor pred, Tensor target) {
+        Backend be = tape.backend();
+        sameSize("mse", pred, target);
+        Tensor loss = tape.output(tape.needsGrad(pred), 1);
+        be.mseForward(loss.value(), pred.value(), target.value(), pred.size());
+        if (loss.requiresGrad()) {
+            tape.record("mse", () -> be.mseBackward(tape.grad(pred), tape.grad(loss), pred.value(), target.value(),
+                    pred.size()));
+        }
+        return loss;
+    }
+
+    /** out (n, w) row r = table (rows, w) row index[r]; index is an INT32 buffer of n entries. */
+    public static Tensor gatherRows(Tape tape, Tensor table, Buffer index, int n) {
+        Backend be = tape.backend();
+        int w = table.dim(-1);
+        Tensor y = tape.output(tape.needsGrad(table), n, w);
+        be.gatherRowsForward(y.value(), table.value(), index, n, w);
+        if (y.requiresGrad()) {
+            tape.record("gatherRows", () -> be.gatherRowsBackward(tape.grad(table), tape.grad(y), index, n, w));
+        }
+        return y;
+    }
+
+    /** The parts side by side along the last axis; all parts have the same leading axes. */
+    public static Tensor concatLast(Tape tape, List<Tensor> parts) {
+        Backend be = tape.backend();
+        int rows = parts.getFirst().rows();
+        int[] widths = new int[parts.size()];
+        int total = 0;
+        List<Buffer> values = new ArrayList<>(parts.size());
+        for (int p = 0; p < parts.size(); p++) {
+            Tensor t = parts.get(p);
+            if (t.rows() != rows) {
+                throw new IllegalArgumentException("concatLast: part " + p + " " + t + " has " + t.rows()
+                        + " rows, part 0 has " + rows);
+            }
+            widths[p] = t.dim(-1);
+            total += widths[p];
+            values.add(t.value());
+        }
+        int[] shape = parts.getFirst().shape();
+        shape[shape.length - 1] = total;
+        Tensor y = tape.output(tape.needsGrad(parts.toArray(Tensor[]::new)), shape);
+        be.concatLastForward(y.value(), values, rows, widths);
+        if (y.requiresGrad()) {
+            tape.record("concatLast", () -> {
+                List<Buffer> grads = new ArrayList<>(parts.size());
+                for (Tensor t : parts) {
+                    grads.add(tape.grad(t));
+                }
+                be.concatLastBackward(grads, tape.grad(y), rows, widths);
+            });
+        }
+        return y;
+    }
+
+    /** Columns [col0, col0 + width) of x along its last axis. */
+    public static Tensor sliceLast(Tape tape, Tensor x, int col0, int width) {
+        Backend be = tape.backend();
+        int inWidth = x.dim(-1);
+        if (col0 < 0 || width <= 0 || col0 + width > inWidth) {
+            throw new IllegalArgumentException("sliceLast: columns [" + col0 + ", " + (col0 + width) + ") of " + x);
+        }
+        int rows = x.rows();
+        int[] shape = x.shape();
+        shape[shape.length - 1] = width;
+        Tensor y = tape.output(tape.needsGrad(x), shape);
+        be.sliceLastForward(y.value(), x.value(), rows, inWidth, col0, width);
+        if (y.requiresGrad()) {
+            tape.record("sliceLast", () -> be.sliceLastBackward(tape.grad(x), tape.grad(y), rows, inWidth, col0,
+                    width));
+        }
+        return y;
+    }
+
+    static void sameSize(String op, Tensor a, Tensor b) {
+        if (a.size() != b.size()) {
+            throw new IllegalArgumentException(op + ": " + a + " and " + b + " differ in size");
+        }
+    }
+}

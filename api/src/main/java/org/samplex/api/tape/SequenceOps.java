@@ -1,0 +1,89 @@
+package org.samplex.api.tape;
+
+import org.samplex.api.Backend;
+import org.samplex.api.Buffer;
+
+/** Differentiable sequence ops: fused multi-head attention and the GRU and LSTM cells. */
+public final class SequenceOps {
+    private SequenceOps() {
+    }
+
+    /**
+     * Multi-head softmax attention over the N positions of each prompt.
+     *
+     * @param q (B, N, H*hd) queries, k and v likewise
+     * @return (B, N, H*hd)
+     */
+    public static Tensor attention(Tape tape, Tensor q, Tensor k, Tensor v, int heads, double scale,
+                                   boolean causal) {
+        Backend be = tape.backend();
+        Ops.sameSize("attention", q, k);
+        Ops.sameSize("attention", q, v);
+        int batch = q.dim(0);
+        int positions = q.dim(1);
+        int width = q.dim(2);
+        if (q.rank() != 3 || width % heads != 0) {
+            throw new IllegalArgumentException("attention: q " + q + " must be (B, N, H*hd) with H = " + heads);
+        }
+        int headWidth = width / heads;
+        Tensor out = tape.output(tape.needsGrad(q, k, v), batch, positions, width);
+        Buffer lse = tape.arena().allocate((long) batch * heads * positions);
+        be.attentionForward(out.value(), lse, q.value(), k.value(), v.value(), batch, positions, heads, headWidth,
+                scale, causal);
+        if (out.requiresGrad()) {
+            tape.record("attention", () -> be.attentionBackward(tape.grad(q), tape.grad(k), tape.grad(v),
+                    tape.grad(out), q.value(), k.value(), v.value(), out.value(), lse, batch, positions, heads,
+                    headWidth, scale, causal));
+        }
+        return out;
+    }
+
+    /** The result of one GRU step: the new hidden state (B, h). */
+    public static Tensor gruCell(Tape tape, Tensor gi, Tensor gh, Tensor hPrev) {
+        Backend be = tape.backend();
+        int batch = hPrev.dim(0);
+        int hidden = hPrev.dim(1);
+        checkGates("gruCell", gi, gh, batch, 3 * hidden);
+        Tensor hNew = tape.output(tape.needsGrad(gi, gh, hPrev), batch, hidden);
+        Buffer gates = tape.arena().allocate(3L * batch * hidden);
+        be.gruCellForward(hNew.value(), gates, gi.value(), gh.value(), hPrev.value(), batch, hidden);
+        if (hNew.requiresGrad()) {
+            tape.record("gruCell", () -> be.gruCellBackward(tape.grad(gi), tape.grad(gh), tape.grad(hPrev),
+                    tape.grad(hNew), gates, gh.value(), hPrev.value(), batch, hidden));
+        }
+        return hNew;
+    }
+
+    /** The result of one LSTM step: new hidden and cell states, each (B, h). */
+    public record LstmState(Tensor h, Tensor c) {
+    }
+
+    public static LstmState lstmCell(Tape tape, Tensor gi, Tensor gh, Tensor cPrev) {
+        Backend be = tape.backend();
+        int batch = cPrev.dim(0);
+        int hidden = cPrev.dim(1);
+        checkGates("lstmCell", gi, gh, batch, 4 * hidden);
+        boolean grad = tape.needsGrad(gi, gh, cPrev);
+        Tensor hNew = tape.output(grad, batch, hidden);
+        Tensor cNew = tape.output(grad, batch, hidden);
+        Buffer gates = tape.arena().allocate(4L * batch * hidden);
+        be.lstmCellForward(hNew.value(), cNew.value(), gates, gi.value(), gh.value(), cPrev.value(), batch, hidden);
+        if (hNew.requiresGrad()) {
+            tape.record("lstmCell", () -> {
+                Buffer dPre = tape.arena().zeros(4L * batch * hidden);
+                be.lstmCellBackward(dPre, tape.grad(cPrev), tape.grad(hNew), tape.grad(cNew), gates, cPrev.value(),
+                        cNew.value(), batch, hidden);
+                // pre = gi + gh  ->  dgi += dpre, dgh += dpre
+                be.addBackward(tape.grad(gi), tape.grad(gh), dPre, 4L * batch * hidden);
+            });
+        }
+        return new LstmState(hNew, cNew);
+    }
+
+    private static void checkGates(String op, Tensor gi, Tensor gh, int batch, int width) {
+        if (gi.size() != (long) batch * width || gh.size() != (long) batch * width) {
+            throw new IllegalArgumentException(op + ": gates " + gi + " and " + gh + " must be (" + batch + ", "
+                    + width + ")");
+        }
+    }
+}
