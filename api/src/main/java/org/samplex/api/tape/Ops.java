@@ -26,6 +26,19 @@ public final class Ops {
         return c;
     }
 
+    /**
+     * The same elements under another shape (row-major order kept). The value is shared; the gradient is the
+     * output's own buffer, added back into x's in backward.
+     */
+    public static Tensor reshape(Tape tape, Tensor x, int... shape) {
+        Backend be = tape.backend();
+        Tensor y = new Tensor(x.value(), null, tape.needsGrad(x), shape);
+        if (y.requiresGrad()) {
+            tape.record("reshape", () -> be.addBackward(tape.grad(x), null, tape.grad(y), x.size()));
+        }
+        return y;
+    }
+
     /** y (R, out) = x (R, in) W^T + b, with W (out, in) and b (out) as in torch.nn.Linear; b may be null. */
     public static Tensor linear(Tape tape, Tensor x, Tensor weight, Tensor bias) {
         Backend be = tape.backend();

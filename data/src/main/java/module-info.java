@@ -1,0 +1,3 @@
+module org.samplex.data {
+    requires org.samplex.api;
+}

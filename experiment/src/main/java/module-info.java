@@ -1,0 +1,3 @@
+module org.samplex.experiment {
+    requires org.samplex.api;
+}

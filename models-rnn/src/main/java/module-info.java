@@ -1,0 +1,3 @@
+module org.samplex.models.rnn {
+    requires org.samplex.api;
+}

@@ -1,0 +1,3 @@
+module org.samplex.models.transformer {
+    requires org.samplex.api;
+}
