@@ -1,0 +1,86 @@
+package org.samplex.backend.cpu.conformance;
+
+import org.samplex.api.Buffer;
+import org.samplex.backend.cpu.conformance.KernelCase.Values;
+
+/** Catalog entries for fused attention and the GRU and LSTM cells. */
+final class SequenceCases {
+    private SequenceCases() {
+    }
+
+    /**
+     * Attention over (B, N, H*hd) with scale 1/sqrt(hd). The forward chains three reductions (the score over hd,
+     * the softmax sum over N, the weighted sum over N) and the backward two more (dP over hd, D over N).
+     */
+    static KernelCase attention(String name, int batch, int positions, int heads, int headWidth, boolean causal) {
+        int size = batch * positions * heads * headWidth;
+        double scale = 1.0 / Math.sqrt(headWidth);
+        return KernelCase.builder(name)
+                .input("q", size)
+                .input("k", size)
+                .input("v", size)
+                .output("out", size)
+                .saved("lse", batch * heads * positions)
+                .reduction(2 * headWidth + 3 * positions)
+                .depth(8)
+                .forward((be, t) -> be.attentionForward(t.get("out"), t.get("lse"), t.get("q"), t.get("k"), t.get("v"),
+                        batch, positions, heads, headWidth, scale, causal))
+                .backward((be, t) -> be.attentionBackward(t.get("dQ"), t.get("dK"), t.get("dV"), t.get("dOut"),
+                        t.get("q"), t.get("k"), t.get("v"), t.get("out"), t.get("lse"), batch, positions, heads,
+                        headWidth, scale, causal))
+                .build();
+    }
+
+    /** One GRU step from gate projections spanning the curved part of sigmoid and tanh. */
+    static KernelCase gru(String name, int batch, int hidden) {
+        int gates = 3 * batch * hidden;
+        return KernelCase.builder(name)
+                .input("gi", gates, Values.uniform(-2, 2))
+                .input("gh", gates, Values.uniform(-2, 2))
+                .input("hPrev", batch * hidden)
+                .output("hNew", batch * hidden)
+                .saved("gates", gates)
+                .depth(12)
+                .forward((be, t) -> be.gruCellForward(t.get("hNew"), t.get("gates"), t.get("gi"), t.get("gh"),
+                        t.get("hPrev"), batch, hidden))
+                .backward((be, t) -> be.gruCellBackward(t.get("dGi"), t.get("dGh"), t.get("dHPrev"), t.get("dHNew"),
+                        t.get("gates"), t.get("gh"), t.get("hPrev"), batch, hidden))
+                .build();
+    }
+
+    /**
+     * One LSTM step. The kernel's backward yields dPre, the gradient of gi and gh alike; the case adds it into
+     * both with {@code addBackward}, as {@code SequenceOps.lstmCell} does. Without dCNew the cell state is an
+     * output without a gradient and the backward passes null for it.
+     */
+    static KernelCase lstm(String name, int batch, int hidden, boolean withDCNew) {
+        int gates = 4 * batch * hidden;
+        KernelCase.Builder builder = KernelCase.builder(name)
+                .input("gi", gates, Values.uniform(-2, 2))
+                .input("gh", gates, Values.uniform(-2, 2))
+                .input("cPrev", batch * hidden)
+                .output("hNew", batch * hidden);
+        if (withDCNew) {
+            builder.output("cNew", batch * hidden);
+        } else {
+            builder.saved("cNew", batch * hidden);
+        }
+        return builder.saved("gates", gates)
+                .depth(14)
+                .forward((be, t) -> be.lstmCellForward(t.get("hNew"), t.get("cNew"), t.get("gates"), t.get("gi"),
+                        t.get("gh"), t.get("cPrev"), batch, hidden))
+                .backward((be, t) -> {
+                    boolean needPre = t.get("dGi") != null || t.get("dGh") != null;
+                    // allocate() zero-fills: dPre starts at 0, the kernel adds into it
+                    try (Buffer dPre = needPre ? be.allocate(gates) : null) {
+                        be.lstmCellBackward(dPre, t.get("dCPrev"), t.get("dHNew"), withDCNew ? t.get("dCNew") : null,
+                                t.get("gates"), t.get("cPrev"), t.get("cNew"), batch, hidden);
+                        if (needPre) {
+                            // pre = gi + gh  ->  dGi += dPre, dGh += dPre
+                            be.addBackward(t.get("dGi"), t.get("dGh"), dPre, gates);
+                        }
+                    }
+                })
+                .build();
+    }
+}

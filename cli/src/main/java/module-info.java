@@ -1,0 +1,16 @@
+/**
+ * The samplex command line. Finds backends, learners and tasks with ServiceLoader and never names a concrete one,
+ * so a provider module dropped on the module path shows up in {@code samplex list}.
+ */
+module org.samplex.cli {
+    requires org.samplex.api;
+    requires org.samplex.experiment;
+    requires info.picocli;
+
+    // picocli fills the annotated fields of the commands reflectively.
+    opens org.samplex.cli to info.picocli;
+
+    uses org.samplex.api.BackendProvider;
+    uses org.samplex.api.learn.LearnerProvider;
+    uses org.samplex.api.learn.TaskProvider;
+}

@@ -1,0 +1,81 @@
+package org.samplex.cli;
+
+import java.util.concurrent.Callable;
+import org.samplex.api.Services;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The root command. Only {@link #main} exits the JVM; every command returns an exit code: 0 success, 1 internal
+ * error, {@link #EXIT_USAGE} usage error, {@link #EXIT_UNAVAILABLE} a backend asked for by name cannot run here.
+ */
+@Command(name = "samplex", mixinStandardHelpOptions = true, versionProvider = Samplex.Version.class,
+        description = "Measures how many training samples neural architectures need on sparse-retrieval "
+                + "sequence tasks (qSTR).",
+        subcommands = {ListCommand.class, DoctorCommand.class, CompletionCommand.class,
+                CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:success", "1:internal error (a bug: please report the stack trace)",
+                "2:usage error (unknown command, option or value)",
+                "3:a backend asked for by name cannot run here", "4:a sweep cell failed"})
+public final class Samplex implements Callable<Integer> {
+
+    public static final int EXIT_USAGE = 2;
+    public static final int EXIT_UNAVAILABLE = 3;
+
+    private final Services services;
+
+    @Spec
+    CommandSpec spec;
+
+    Samplex(Services services) {
+        this.services = services;
+    }
+
+    /** The providers found at start-up, shared by the subcommands. */
+    Services services() {
+        return services;
+    }
+
+    /** No command given: say what there is, as a usage error. */
+    @Override
+    public Integer call() {
+        spec.commandLine().getErr().println("samplex: missing command");
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return EXIT_USAGE;
+    }
+
+    /** The command line with samplex's error handling; callers may redirect its out and err. */
+    public static CommandLine commandLine(Services services) {
+        CommandLine cl = new CommandLine(new Samplex(services));
+        cl.setParameterExceptionHandler(new Errors.Usage());
+        cl.setExecutionExceptionHandler(new Errors.Execution());
+        return cl;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine(Services.discover()).execute(args));
+    }
+
+    /** The version of the org.samplex.cli module (set by the build), or "dev" when run from classes. */
+    static String version() {
+        var descriptor = Samplex.class.getModule().getDescriptor();
+        if (descriptor != null && descriptor.rawVersion().isPresent()) {
+            return descriptor.rawVersion().get();
+        }
+        String v = Samplex.class.getPackage().getImplementationVersion();
+        return v != null ? v : "dev";
+    }
+
+    /** {@code --version}: samplex's version and the JVM it runs on. */
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"samplex " + version(),
+                    "JDK " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"};
+        }
+    }
+}
