@@ -15,9 +15,11 @@ public interface TaskProvider {
     Schema schema();
 
     /**
-     * A task with its fixed randomness (positional codes, link directions) drawn from {@code seed}.
+     * A task whose fixed randomness (positional codes, link directions) comes from {@code taskSeed}. The paper
+     * shares it across repetitions and varies only initialization and data streams, so protocols pass one task
+     * seed for all repetitions by default.
      *
      * @throws IllegalArgumentException for impossible combinations, naming the parameters
      */
-    Task create(Config config, long seed);
+    Task create(Config config, long taskSeed);
 }
