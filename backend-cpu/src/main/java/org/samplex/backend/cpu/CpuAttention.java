@@ -14,7 +14,7 @@ final class CpuAttention {
     private CpuAttention() {
     }
 
-    /** The shape shared by forward and backward. */
+    /** The shape shared by forward and backward; {@link HostKernels} checked that B * N * H * hd fits an int. */
     record Shape(int batch, int positions, int heads, int headWidth, float scale, boolean causal) {
         int width() {
             return heads * headWidth;
@@ -32,17 +32,6 @@ final class CpuAttention {
 
         long work() {
             return (long) batch * heads * positions * positions * headWidth;
-        }
-
-        /** The validated shape of one attention call; sizes must be positive. */
-        static Shape of(String kernel, int batch, int positions, int heads, int headWidth, double scale,
-                        boolean causal) {
-            CpuBackend.positive(kernel + " batch", batch);
-            CpuBackend.positive(kernel + " positions", positions);
-            CpuBackend.positive(kernel + " heads", heads);
-            CpuBackend.positive(kernel + " headWidth", headWidth);
-            CpuBackend.positive(kernel + " size", (long) batch * positions * heads * headWidth);
-            return new Shape(batch, positions, heads, headWidth, (float) scale, causal);
         }
     }
 

@@ -1,12 +1,11 @@
 package org.samplex.backend.cpu;
 
-import java.util.Arrays;
 import java.util.List;
 
 /**
- * The cpu backend's indexing and layout kernels (row gathers, last-axis concatenation and slicing) and their
- * argument checks. They move memory rather than compute, so they run on the caller thread; repeated gather indices
- * add their gradients in row order.
+ * The cpu backend's indexing and layout kernels (row gathers, last-axis concatenation and slicing). They move
+ * memory rather than compute, so they run on the caller thread; repeated gather indices add their gradients in row
+ * order.
  */
 final class CpuLayout {
     private CpuLayout() {
@@ -61,42 +60,6 @@ final class CpuLayout {
     static void sliceBackward(CpuView dIn, CpuView dOut, int rows, int inWidth, int col0, int width) {
         for (int r = 0; r < rows; r++) {
             CpuVec.addInto(dIn.x(), dIn.off() + r * inWidth + col0, dOut.x(), dOut.off() + r * width, width);
-        }
-    }
-
-    /** The first n indices, each checked to lie in [0, tableRows). */
-    static int[] checkedIndices(String what, HostBuffer index, int n, int tableRows) {
-        int[] rows = Arrays.copyOfRange(index.i, index.offset, index.offset + n);
-        for (int r = 0; r < n; r++) {
-            if (rows[r] < 0 || rows[r] >= tableRows) {
-                throw new IllegalArgumentException(what + " " + r + " is " + rows[r] + ", outside [0, " + tableRows
-                        + ")");
-            }
-        }
-        return rows;
-    }
-
-    /** The sum of the part widths, each positive, one per part. */
-    static int totalWidth(String kernel, int parts, int[] widths) {
-        if (parts == 0 || widths.length != parts) {
-            throw new IllegalArgumentException(kernel + " widths: " + widths.length + " widths for " + parts
-                    + " parts");
-        }
-        long total = 0;
-        for (int p = 0; p < parts; p++) {
-            total += CpuBackend.positive(kernel + " widths[" + p + "]", widths[p]);
-        }
-        return CpuBackend.positive(kernel + " total width", total);
-    }
-
-    /** Positive sizes and columns [col0, col0 + width) inside [0, inWidth). */
-    static void checkColumns(String kernel, int rows, int inWidth, int col0, int width) {
-        CpuBackend.positive(kernel + " rows", rows);
-        CpuBackend.positive(kernel + " inWidth", inWidth);
-        CpuBackend.positive(kernel + " width", width);
-        if (col0 < 0 || col0 + (long) width > inWidth) {
-            throw new IllegalArgumentException(kernel + " col0: columns [" + col0 + ", " + ((long) col0 + width)
-                    + ") are outside [0, " + inWidth + ")");
         }
     }
 }

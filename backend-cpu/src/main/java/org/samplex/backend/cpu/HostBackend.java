@@ -1,16 +1,21 @@
 package org.samplex.backend.cpu;
 
+import static org.samplex.backend.cpu.HostChecks.positive;
+
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
 import org.samplex.api.Backend;
 import org.samplex.api.Buffer;
 import org.samplex.api.DType;
+import org.samplex.api.rng.RngStream;
 
 /**
- * What the two host backends share: heap buffers, their bookkeeping, host copies and argument checks. Kernels
- * live in the subclasses: {@link ReferenceBackend} (float64, scalar, one thread) and {@link CpuBackend}
- * (float32, threads, Vector API).
+ * What the two host backends share about memory: heap buffers, their bookkeeping, host copies, fills and the
+ * buffer argument checks. {@link HostKernels} adds the checked entry points of the compute kernels; the kernels
+ * themselves live in {@link ReferenceBackend} (float64, scalar, one thread) and {@link CpuBackend} (float32,
+ * threads, Vector API), behind protected hooks named after each method with a {@code Kernel} suffix.
  */
 abstract class HostBackend implements Backend {
     private final String name;
@@ -148,6 +153,50 @@ abstract class HostBackend implements Backend {
         Object to = t.f != null ? t.f : t.d != null ? t.d : t.i;
         System.arraycopy(from, s.offset, to, t.offset, s.length);
     }
+
+    // ---- fill and random numbers --------------------------------------------------------------------------
+
+    @Override
+    public final void fill(Buffer dst, double value) {
+        if (dst != null && dst.dtype() == DType.INT32) {
+            HostBuffer t = arg("fill dst", dst, DType.INT32, 1);
+            if (value != (int) value) {
+                throw new IllegalArgumentException("fill value: an INT32 buffer takes an integer, got " + value);
+            }
+            Arrays.fill(t.i, t.offset, t.offset + t.length, (int) value);
+            return;
+        }
+        fillKernel(arg("fill dst", dst, 1), value);
+    }
+
+    /** Every element of the float buffer dst = value. */
+    protected abstract void fillKernel(HostBuffer dst, double value);
+
+    @Override
+    public final void fillUniform(Buffer dst, RngStream stream, long substream, double lo, double hi) {
+        fillUniformKernel(arg("fillUniform dst", dst, 1), stream, substream, lo, hi);
+    }
+
+    protected abstract void fillUniformKernel(HostBuffer dst, RngStream stream, long substream, double lo,
+                                              double hi);
+
+    @Override
+    public final void fillNormal(Buffer dst, RngStream stream, long substream, double mean, double std) {
+        fillNormalKernel(arg("fillNormal dst", dst, 1), stream, substream, mean, std);
+    }
+
+    protected abstract void fillNormalKernel(HostBuffer dst, RngStream stream, long substream, double mean,
+                                             double std);
+
+    @Override
+    public final void fillUniformInt(Buffer dst, RngStream stream, long substream, int bound) {
+        HostBuffer t = arg("fillUniformInt dst", dst, DType.INT32, 1);
+        positive("fillUniformInt bound", bound);
+        fillUniformIntKernel(t, stream, substream, bound);
+    }
+
+    /** dst is INT32. */
+    protected abstract void fillUniformIntKernel(HostBuffer dst, RngStream stream, long substream, int bound);
 
     private HostBuffer exact(String what, Buffer b, int n) {
         HostBuffer hb = arg(what, b, floatType, n);

@@ -2,10 +2,7 @@ package org.samplex.backend.cpu;
 
 import static org.samplex.backend.cpu.ReferenceBackend.addTo;
 import static org.samplex.backend.cpu.ReferenceBackend.get;
-import static org.samplex.backend.cpu.ReferenceBackend.positive;
 import static org.samplex.backend.cpu.ReferenceBackend.set;
-
-import org.samplex.api.Buffer;
 
 /**
  * The reference's attention, GRU and LSTM kernels: scalar float64, one query row or one batch row at a time.
@@ -18,7 +15,7 @@ final class ReferenceSequenceKernels {
 
     // ---- attention ----------------------------------------------------------------------------------------------
 
-    /** The validated arguments of one attention call: (B, N, H*hd) tensors, row width H*hd. */
+    /** The shape of one attention call: (B, N, H*hd) tensors, row width H*hd. */
     private record Attention(int batch, int positions, int heads, int headWidth, double scale, boolean causal) {
 
         int width() {
@@ -50,25 +47,10 @@ final class ReferenceSequenceKernels {
         }
     }
 
-    private static Attention attention(String kernel, int batch, int positions, int heads, int headWidth,
-                                       double scale, boolean causal) {
-        positive(kernel + " batch", batch);
-        positive(kernel + " positions", positions);
-        positive(kernel + " heads", heads);
-        positive(kernel + " headWidth", headWidth);
-        positive(kernel + " size", (long) batch * positions * heads * headWidth);
-        return new Attention(batch, positions, heads, headWidth, scale, causal);
-    }
-
-    static void attentionForward(ReferenceBackend be, Buffer out, Buffer lse, Buffer q, Buffer k, Buffer v,
+    /** out, q, k, v (B, N, H*hd); lse (B, H, N). */
+    static void attentionForward(HostBuffer out, HostBuffer lse, HostBuffer q, HostBuffer k, HostBuffer v,
                                  int batch, int positions, int heads, int headWidth, double scale, boolean causal) {
-        Attention s = attention("attentionForward", batch, positions, heads, headWidth, scale, causal);
-        long size = (long) batch * positions * s.width();
-        HostBuffer ho = be.arg("attentionForward out", out, size);
-        HostBuffer hl = be.arg("attentionForward lse", lse, (long) batch * heads * positions);
-        HostBuffer hq = be.arg("attentionForward q", q, size);
-        HostBuffer hk = be.arg("attentionForward k", k, size);
-        HostBuffer hv = be.arg("attentionForward v", v, size);
+        Attention s = new Attention(batch, positions, heads, headWidth, scale, causal);
         double[] p = new double[positions];
         for (int b = 0; b < batch; b++) {
             for (int j = 0; j < heads; j++) {
@@ -76,7 +58,7 @@ final class ReferenceSequenceKernels {
                     int keys = s.keys(i);
                     double max = Double.NEGATIVE_INFINITY;
                     for (int t = 0; t < keys; t++) {
-                        p[t] = s.score(hq, hk, b, i, t, j);
+                        p[t] = s.score(q, k, b, i, t, j);
                         max = Math.max(max, p[t]);
                     }
                     double sum = 0;
@@ -84,33 +66,24 @@ final class ReferenceSequenceKernels {
                         sum += Math.exp(p[t] - max);
                     }
                     double logSumExp = max + Math.log(sum);
-                    set(hl, s.lseAt(b, j, i), logSumExp);
+                    set(lse, s.lseAt(b, j, i), logSumExp);
                     for (int c = 0; c < headWidth; c++) {
                         double acc = 0;
                         for (int t = 0; t < keys; t++) {
-                            acc += Math.exp(p[t] - logSumExp) * get(hv, s.at(b, t, j, c));
+                            acc += Math.exp(p[t] - logSumExp) * get(v, s.at(b, t, j, c));
                         }
-                        set(ho, s.at(b, i, j, c), acc);
+                        set(out, s.at(b, i, j, c), acc);
                     }
                 }
             }
         }
     }
 
-    static void attentionBackward(ReferenceBackend be, Buffer dQ, Buffer dK, Buffer dV, Buffer dOut,
-                                  Buffer q, Buffer k, Buffer v, Buffer out, Buffer lse,
+    /** dQ, dK, dV (each may be null), dOut, q, k, v (B, N, H*hd); lse (B, H, N) from the forward. */
+    static void attentionBackward(HostBuffer dQ, HostBuffer dK, HostBuffer dV, HostBuffer dOut,
+                                  HostBuffer q, HostBuffer k, HostBuffer v, HostBuffer lse,
                                   int batch, int positions, int heads, int headWidth, double scale, boolean causal) {
-        Attention s = attention("attentionBackward", batch, positions, heads, headWidth, scale, causal);
-        long size = (long) batch * positions * s.width();
-        HostBuffer dq = be.optional("attentionBackward dQ", dQ, size);
-        HostBuffer dk = be.optional("attentionBackward dK", dK, size);
-        HostBuffer dv = be.optional("attentionBackward dV", dV, size);
-        HostBuffer dy = be.arg("attentionBackward dOut", dOut, size);
-        HostBuffer hq = be.arg("attentionBackward q", q, size);
-        HostBuffer hk = be.arg("attentionBackward k", k, size);
-        HostBuffer hv = be.arg("attentionBackward v", v, size);
-        be.arg("attentionBackward out", out, size);
-        HostBuffer hl = be.arg("attentionBackward lse", lse, (long) batch * heads * positions);
+        Attention s = new Attention(batch, positions, heads, headWidth, scale, causal);
         double[] p = new double[positions];
         double[] dP = new double[positions];
         for (int b = 0; b < batch; b++) {
@@ -120,10 +93,10 @@ final class ReferenceSequenceKernels {
                     // p_t = exp(s_t - lse), dP_t = <dOut_i, v_t>, D = sum_t p_t dP_t
                     double dotSum = 0;
                     for (int t = 0; t < keys; t++) {
-                        p[t] = Math.exp(s.score(hq, hk, b, i, t, j) - get(hl, s.lseAt(b, j, i)));
+                        p[t] = Math.exp(s.score(q, k, b, i, t, j) - get(lse, s.lseAt(b, j, i)));
                         dP[t] = 0;
                         for (int c = 0; c < headWidth; c++) {
-                            dP[t] += get(dy, s.at(b, i, j, c)) * get(hv, s.at(b, t, j, c));
+                            dP[t] += get(dOut, s.at(b, i, j, c)) * get(v, s.at(b, t, j, c));
                         }
                         dotSum += p[t] * dP[t];
                     }
@@ -133,14 +106,14 @@ final class ReferenceSequenceKernels {
                         // s_t = scale <q_i, k_t>  ->  dQ_i += scale dS_t k_t, dK_t += scale dS_t q_i
                         double dS = p[t] * (dP[t] - dotSum);
                         for (int c = 0; c < headWidth; c++) {
-                            if (dv != null) {
-                                addTo(dv, s.at(b, t, j, c), p[t] * get(dy, s.at(b, i, j, c)));
+                            if (dV != null) {
+                                addTo(dV, s.at(b, t, j, c), p[t] * get(dOut, s.at(b, i, j, c)));
                             }
-                            if (dq != null) {
-                                addTo(dq, s.at(b, i, j, c), scale * dS * get(hk, s.at(b, t, j, c)));
+                            if (dQ != null) {
+                                addTo(dQ, s.at(b, i, j, c), scale * dS * get(k, s.at(b, t, j, c)));
                             }
-                            if (dk != null) {
-                                addTo(dk, s.at(b, t, j, c), scale * dS * get(hq, s.at(b, i, j, c)));
+                            if (dK != null) {
+                                addTo(dK, s.at(b, t, j, c), scale * dS * get(q, s.at(b, i, j, c)));
                             }
                         }
                     }
@@ -155,74 +128,63 @@ final class ReferenceSequenceKernels {
         return 1.0 / (1.0 + Math.exp(-x));
     }
 
-    static void gruCellForward(ReferenceBackend be, Buffer hNew, Buffer gates, Buffer gi, Buffer gh, Buffer hPrev,
+    /** Index of unit u of gate k in row b of a (B, count * h) gate tensor (gates side by side, PyTorch order). */
+    private static int gateAt(int count, int hidden, int b, int k, int u) {
+        return (count * b + k) * hidden + u;
+    }
+
+    /** hNew, hPrev (B, h); gates, gi, gh (B, 3h), gates in the order r, z, n. */
+    static void gruCellForward(HostBuffer hNew, HostBuffer gates, HostBuffer gi, HostBuffer gh, HostBuffer hPrev,
                                int batch, int hidden) {
-        long size = (long) positive("gruCellForward batch", batch) * positive("gruCellForward hidden", hidden);
-        HostBuffer hn = be.arg("gruCellForward hNew", hNew, size);
-        HostBuffer g = be.arg("gruCellForward gates", gates, 3 * size);
-        HostBuffer xi = be.arg("gruCellForward gi", gi, 3 * size);
-        HostBuffer xh = be.arg("gruCellForward gh", gh, 3 * size);
-        HostBuffer hp = be.arg("gruCellForward hPrev", hPrev, size);
-        int h = hidden;
         for (int b = 0; b < batch; b++) {
-            int row = 3 * h * b;
-            for (int u = 0; u < h; u++) {
-                int atR = row + u;
-                int atZ = row + h + u;
-                int atN = row + 2 * h + u;
-                double r = sigmoid(get(xi, atR) + get(xh, atR));
-                double z = sigmoid(get(xi, atZ) + get(xh, atZ));
-                double n = Math.tanh(get(xi, atN) + r * get(xh, atN));
-                set(g, atR, r);
-                set(g, atZ, z);
-                set(g, atN, n);
-                set(hn, b * h + u, (1.0 - z) * n + z * get(hp, b * h + u));
+            for (int u = 0; u < hidden; u++) {
+                int atR = gateAt(3, hidden, b, 0, u);
+                int atZ = gateAt(3, hidden, b, 1, u);
+                int atN = gateAt(3, hidden, b, 2, u);
+                double r = sigmoid(get(gi, atR) + get(gh, atR));
+                double z = sigmoid(get(gi, atZ) + get(gh, atZ));
+                double n = Math.tanh(get(gi, atN) + r * get(gh, atN));
+                set(gates, atR, r);
+                set(gates, atZ, z);
+                set(gates, atN, n);
+                set(hNew, b * hidden + u, (1.0 - z) * n + z * get(hPrev, b * hidden + u));
             }
         }
     }
 
-    static void gruCellBackward(ReferenceBackend be, Buffer dGi, Buffer dGh, Buffer dHPrev, Buffer dHNew,
-                                Buffer gates, Buffer gh, Buffer hPrev, int batch, int hidden) {
-        long size = (long) positive("gruCellBackward batch", batch) * positive("gruCellBackward hidden", hidden);
-        HostBuffer dxi = be.optional("gruCellBackward dGi", dGi, 3 * size);
-        HostBuffer dxh = be.optional("gruCellBackward dGh", dGh, 3 * size);
-        HostBuffer dhp = be.optional("gruCellBackward dHPrev", dHPrev, size);
-        HostBuffer dhn = be.arg("gruCellBackward dHNew", dHNew, size);
-        HostBuffer g = be.arg("gruCellBackward gates", gates, 3 * size);
-        HostBuffer xh = be.arg("gruCellBackward gh", gh, 3 * size);
-        HostBuffer hp = be.arg("gruCellBackward hPrev", hPrev, size);
-        int h = hidden;
+    /** dGi, dGh (B, 3h) and dHPrev (B, h) may be null; dHNew, hPrev (B, h); gates, gh (B, 3h). */
+    static void gruCellBackward(HostBuffer dGi, HostBuffer dGh, HostBuffer dHPrev, HostBuffer dHNew,
+                                HostBuffer gates, HostBuffer gh, HostBuffer hPrev, int batch, int hidden) {
         for (int b = 0; b < batch; b++) {
-            int row = 3 * h * b;
-            for (int u = 0; u < h; u++) {
-                int atR = row + u;
-                int atZ = row + h + u;
-                int atN = row + 2 * h + u;
-                double r = get(g, atR);
-                double z = get(g, atZ);
-                double n = get(g, atN);
-                double dh = get(dhn, b * h + u);
+            for (int u = 0; u < hidden; u++) {
+                int atR = gateAt(3, hidden, b, 0, u);
+                int atZ = gateAt(3, hidden, b, 1, u);
+                int atN = gateAt(3, hidden, b, 2, u);
+                double r = get(gates, atR);
+                double z = get(gates, atZ);
+                double n = get(gates, atN);
+                double dh = get(dHNew, b * hidden + u);
                 // h' = (1 - z) n + z h
                 double dn = dh * (1.0 - z);
-                double dz = dh * (get(hp, b * h + u) - n);
-                if (dhp != null) {
-                    addTo(dhp, b * h + u, dh * z);
+                double dz = dh * (get(hPrev, b * hidden + u) - n);
+                if (dHPrev != null) {
+                    addTo(dHPrev, b * hidden + u, dh * z);
                 }
                 // n = tanh(gi_n + r gh_n)
                 double dnPre = dn * (1.0 - n * n);
-                double dr = dnPre * get(xh, atN);
+                double dr = dnPre * get(gh, atN);
                 // r = sigmoid(gi_r + gh_r), z = sigmoid(gi_z + gh_z)
                 double drPre = dr * r * (1.0 - r);
                 double dzPre = dz * z * (1.0 - z);
-                if (dxi != null) {
-                    addTo(dxi, atR, drPre);
-                    addTo(dxi, atZ, dzPre);
-                    addTo(dxi, atN, dnPre);
+                if (dGi != null) {
+                    addTo(dGi, atR, drPre);
+                    addTo(dGi, atZ, dzPre);
+                    addTo(dGi, atN, dnPre);
                 }
-                if (dxh != null) {
-                    addTo(dxh, atR, drPre);
-                    addTo(dxh, atZ, dzPre);
-                    addTo(dxh, atN, dnPre * r);
+                if (dGh != null) {
+                    addTo(dGh, atR, drPre);
+                    addTo(dGh, atZ, dzPre);
+                    addTo(dGh, atN, dnPre * r);
                 }
             }
         }
@@ -230,75 +192,58 @@ final class ReferenceSequenceKernels {
 
     // ---- LSTM ---------------------------------------------------------------------------------------------------
 
-    static void lstmCellForward(ReferenceBackend be, Buffer hNew, Buffer cNew, Buffer gates, Buffer gi, Buffer gh,
-                                Buffer cPrev, int batch, int hidden) {
-        long size = (long) positive("lstmCellForward batch", batch) * positive("lstmCellForward hidden", hidden);
-        HostBuffer hn = be.arg("lstmCellForward hNew", hNew, size);
-        HostBuffer cn = be.arg("lstmCellForward cNew", cNew, size);
-        HostBuffer g = be.arg("lstmCellForward gates", gates, 4 * size);
-        HostBuffer xi = be.arg("lstmCellForward gi", gi, 4 * size);
-        HostBuffer xh = be.arg("lstmCellForward gh", gh, 4 * size);
-        HostBuffer cp = be.arg("lstmCellForward cPrev", cPrev, size);
-        int h = hidden;
+    /** hNew, cNew, cPrev (B, h); gates, gi, gh (B, 4h), gates in the order i, f, g, o. */
+    static void lstmCellForward(HostBuffer hNew, HostBuffer cNew, HostBuffer gates, HostBuffer gi, HostBuffer gh,
+                                HostBuffer cPrev, int batch, int hidden) {
         for (int b = 0; b < batch; b++) {
-            int row = 4 * h * b;
-            for (int u = 0; u < h; u++) {
-                int atI = row + u;
-                int atF = row + h + u;
-                int atG = row + 2 * h + u;
-                int atO = row + 3 * h + u;
-                double i = sigmoid(get(xi, atI) + get(xh, atI));
-                double f = sigmoid(get(xi, atF) + get(xh, atF));
-                double gg = Math.tanh(get(xi, atG) + get(xh, atG));
-                double o = sigmoid(get(xi, atO) + get(xh, atO));
-                double c = f * get(cp, b * h + u) + i * gg;
-                set(g, atI, i);
-                set(g, atF, f);
-                set(g, atG, gg);
-                set(g, atO, o);
-                set(cn, b * h + u, c);
-                set(hn, b * h + u, o * Math.tanh(c));
+            for (int u = 0; u < hidden; u++) {
+                int atI = gateAt(4, hidden, b, 0, u);
+                int atF = gateAt(4, hidden, b, 1, u);
+                int atG = gateAt(4, hidden, b, 2, u);
+                int atO = gateAt(4, hidden, b, 3, u);
+                double i = sigmoid(get(gi, atI) + get(gh, atI));
+                double f = sigmoid(get(gi, atF) + get(gh, atF));
+                double g = Math.tanh(get(gi, atG) + get(gh, atG));
+                double o = sigmoid(get(gi, atO) + get(gh, atO));
+                double c = f * get(cPrev, b * hidden + u) + i * g;
+                set(gates, atI, i);
+                set(gates, atF, f);
+                set(gates, atG, g);
+                set(gates, atO, o);
+                set(cNew, b * hidden + u, c);
+                set(hNew, b * hidden + u, o * Math.tanh(c));
             }
         }
     }
 
-    static void lstmCellBackward(ReferenceBackend be, Buffer dPre, Buffer dCPrev, Buffer dHNew, Buffer dCNew,
-                                 Buffer gates, Buffer cPrev, Buffer cNew, int batch, int hidden) {
-        long size = (long) positive("lstmCellBackward batch", batch) * positive("lstmCellBackward hidden", hidden);
-        HostBuffer dp = be.optional("lstmCellBackward dPre", dPre, 4 * size);
-        HostBuffer dcp = be.optional("lstmCellBackward dCPrev", dCPrev, size);
-        HostBuffer dhn = be.arg("lstmCellBackward dHNew", dHNew, size);
-        HostBuffer dcn = be.optional("lstmCellBackward dCNew", dCNew, size);
-        HostBuffer g = be.arg("lstmCellBackward gates", gates, 4 * size);
-        HostBuffer cp = be.arg("lstmCellBackward cPrev", cPrev, size);
-        HostBuffer cn = be.arg("lstmCellBackward cNew", cNew, size);
-        int h = hidden;
+    /** dPre (B, 4h), dCPrev and dCNew (B, h) may be null; dHNew, cPrev, cNew (B, h); gates (B, 4h). */
+    static void lstmCellBackward(HostBuffer dPre, HostBuffer dCPrev, HostBuffer dHNew, HostBuffer dCNew,
+                                 HostBuffer gates, HostBuffer cPrev, HostBuffer cNew, int batch, int hidden) {
         for (int b = 0; b < batch; b++) {
-            int row = 4 * h * b;
-            for (int u = 0; u < h; u++) {
-                int atI = row + u;
-                int atF = row + h + u;
-                int atG = row + 2 * h + u;
-                int atO = row + 3 * h + u;
-                double i = get(g, atI);
-                double f = get(g, atF);
-                double gg = get(g, atG);
-                double o = get(g, atO);
-                double dh = get(dhn, b * h + u);
+            for (int u = 0; u < hidden; u++) {
+                int atI = gateAt(4, hidden, b, 0, u);
+                int atF = gateAt(4, hidden, b, 1, u);
+                int atG = gateAt(4, hidden, b, 2, u);
+                int atO = gateAt(4, hidden, b, 3, u);
+                double i = get(gates, atI);
+                double f = get(gates, atF);
+                double g = get(gates, atG);
+                double o = get(gates, atO);
+                double dh = get(dHNew, b * hidden + u);
                 // h' = o tanh(c')
-                double tc = Math.tanh(get(cn, b * h + u));
+                double tc = Math.tanh(get(cNew, b * hidden + u));
                 double dO = dh * tc;
-                double dc = dh * o * (1.0 - tc * tc) + (dcn == null ? 0.0 : get(dcn, b * h + u));
+                double dc = dh * o * (1.0 - tc * tc) + (dCNew == null ? 0.0 : get(dCNew, b * hidden + u));
                 // c' = f c + i g
-                if (dcp != null) {
-                    addTo(dcp, b * h + u, dc * f);
+                if (dCPrev != null) {
+                    addTo(dCPrev, b * hidden + u, dc * f);
                 }
-                if (dp != null) {
+                if (dPre != null) {
                     // i, f, o = sigmoid(pre), g = tanh(pre)
-                    addTo(dp, atI, dc * gg * i * (1.0 - i));
-                    addTo(dp, atF, dc * get(cp, b * h + u) * f * (1.0 - f));
-                    addTo(dp, atG, dc * i * (1.0 - gg * gg));
-                    addTo(dp, atO, dO * o * (1.0 - o));
+                    addTo(dPre, atI, dc * g * i * (1.0 - i));
+                    addTo(dPre, atF, dc * get(cPrev, b * hidden + u) * f * (1.0 - f));
+                    addTo(dPre, atG, dc * i * (1.0 - g * g));
+                    addTo(dPre, atO, dO * o * (1.0 - o));
                 }
             }
         }
