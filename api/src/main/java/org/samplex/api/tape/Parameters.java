@@ -156,6 +156,16 @@ public final class Parameters implements AutoCloseable {
         backend.fillUniform(get(name).value(), stream, names().indexOf(name), -bound, bound);
     }
 
+    /**
+     * torch.nn.Linear's default initialization of the layer {@code prefix}: "prefix.weight" (out, in) and
+     * "prefix.bias" (out) both U(-1/sqrt(in), 1/sqrt(in)).
+     */
+    public void initializeLinear(String prefix, RngStream stream) {
+        double bound = 1 / Math.sqrt(get(prefix + ".weight").dim(1));
+        initializeUniform(prefix + ".weight", bound, stream);
+        initializeUniform(prefix + ".bias", bound, stream);
+    }
+
     /** Fills parameter {@code name} with a constant. */
     public void initializeConstant(String name, double value) {
         backend.fill(get(name).value(), value);

@@ -27,9 +27,7 @@ final class Mlp implements Learner {
                 .build(backend);
         RngStream init = RngStream.of(seed, "init");
         for (String layer : new String[] {"fc1", "fc2", "fc3"}) {
-            double bound = 1 / Math.sqrt(params.get(layer + ".weight").dim(1));
-            params.initializeUniform(layer + ".weight", bound, init);
-            params.initializeUniform(layer + ".bias", bound, init);
+            params.initializeLinear(layer, init);
         }
     }
 

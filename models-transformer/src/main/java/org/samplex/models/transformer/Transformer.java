@@ -70,11 +70,8 @@ final class Transformer implements Learner {
             params.initializeUniform("attn.out.weight", 1 / Math.sqrt(attn), init);
             params.initializeConstant("attn.out.bias", 0.0);
         }
-        for (String layer : new String[] {"mlp.fc1", "mlp.fc2"}) {
-            double bound = 1 / Math.sqrt(params.get(layer + ".weight").dim(1));
-            params.initializeUniform(layer + ".weight", bound, init);
-            params.initializeUniform(layer + ".bias", bound, init);
-        }
+        params.initializeLinear("mlp.fc1", init);
+        params.initializeLinear("mlp.fc2", init);
     }
 
     @Override
