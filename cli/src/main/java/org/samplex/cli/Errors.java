@@ -45,9 +45,22 @@ final class Errors {
 
     /**
      * Exceptions from the commands: IllegalArgumentException is bad user input (exit 2), an unavailable backend
-     * exits 3, anything else is a bug (exit 1, with the stack trace).
+     * exits 3, anything else is a bug (exit 1) told in one line, with the stack trace only when asked for:
+     * {@code --verbose} on the command line or the environment variable SAMPLEX_DEBUG set (not empty, not 0).
      */
     static final class Execution implements IExecutionExceptionHandler {
+        private final boolean debugFromEnvironment;
+
+        Execution(boolean debugFromEnvironment) {
+            this.debugFromEnvironment = debugFromEnvironment;
+        }
+
+        /** Whether SAMPLEX_DEBUG asks for stack traces. */
+        static boolean debugEnvironment() {
+            String v = System.getenv("SAMPLEX_DEBUG");
+            return v != null && !v.isBlank() && !v.strip().equals("0");
+        }
+
         @Override
         public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parseResult) {
             PrintWriter err = cmd.getErr();
@@ -60,12 +73,28 @@ final class Errors {
                 err.println(cmd.getColorScheme().errorText("samplex: " + t.getMessage()));
                 code = Samplex.EXIT_USAGE;
             } else {
-                err.println(cmd.getColorScheme().errorText("samplex: internal error: " + t));
-                t.printStackTrace(err);
+                boolean trace = debugFromEnvironment || verboseGiven(parseResult);
+                String hint = trace ? "" : cmd.getCommandSpec().findOption("--verbose") != null
+                        ? " (--verbose or SAMPLEX_DEBUG=1 shows the stack trace)"
+                        : " (SAMPLEX_DEBUG=1 shows the stack trace)";
+                err.println(cmd.getColorScheme().errorText("samplex: internal error: " + t + hint));
+                if (trace) {
+                    t.printStackTrace(err);
+                }
                 code = cmd.getCommandSpec().exitCodeOnExecutionException();
             }
             err.flush();
             return code;
+        }
+
+        /** Whether any command on the line (the root or a subcommand) was given --verbose. */
+        private static boolean verboseGiven(ParseResult parseResult) {
+            for (ParseResult r = parseResult; r != null; r = r.subcommand()) {
+                if (r.hasMatchedOption("--verbose")) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** Work done on other threads arrives wrapped; the cause is what the user needs to read. */

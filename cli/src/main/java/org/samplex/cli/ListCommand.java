@@ -16,6 +16,7 @@ import org.samplex.api.config.Hyperparameter;
 import org.samplex.api.config.Schema;
 import org.samplex.api.learn.LearnerProvider;
 import org.samplex.api.learn.TaskProvider;
+import org.samplex.experiment.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

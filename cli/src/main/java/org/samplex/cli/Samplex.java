@@ -10,15 +10,17 @@ import picocli.CommandLine.Spec;
 
 /**
  * The root command. Only {@link #main} exits the JVM; every command returns an exit code: 0 success, 1 internal
- * error, {@link #EXIT_USAGE} usage error, {@link #EXIT_UNAVAILABLE} a backend asked for by name cannot run here.
+ * error (one line; the stack trace with --verbose or SAMPLEX_DEBUG=1), {@link #EXIT_USAGE} usage error,
+ * {@link #EXIT_UNAVAILABLE} a backend asked for by name cannot run here.
  */
 @Command(name = "samplex", mixinStandardHelpOptions = true, versionProvider = Samplex.Version.class,
         description = "Measures how many training samples neural architectures need on sparse-retrieval "
                 + "sequence tasks (qSTR).",
-        subcommands = {ListCommand.class, DoctorCommand.class, CompletionCommand.class,
+        subcommands = {ListCommand.class, DoctorCommand.class, TrainCommand.class, CompletionCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:success", "1:internal error (a bug: please report the stack trace)",
+        exitCodeList = {"0:success (a censored or diverged run is a result, not an error)",
+                "1:internal error (a bug: rerun with SAMPLEX_DEBUG=1 and report the stack trace)",
                 "2:usage error (unknown command, option or value)",
                 "3:a backend asked for by name cannot run here", "4:a sweep cell failed"})
 public final class Samplex implements Callable<Integer> {
@@ -52,7 +54,7 @@ public final class Samplex implements Callable<Integer> {
     public static CommandLine commandLine(Services services) {
         CommandLine cl = new CommandLine(new Samplex(services));
         cl.setParameterExceptionHandler(new Errors.Usage());
-        cl.setExecutionExceptionHandler(new Errors.Execution());
+        cl.setExecutionExceptionHandler(new Errors.Execution(Errors.Execution.debugEnvironment()));
         return cl;
     }
 

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.samplex.api.BackendUnavailableException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 class SamplexTest {
 
@@ -55,7 +56,7 @@ class SamplexTest {
     void helpListsTheCommandsAndExitCodes() {
         CliRunner.Run r = CliRunner.run("--help");
         assertEquals(0, r.code());
-        for (String word : new String[] {"list", "doctor", "completion", "Exit codes"}) {
+        for (String word : new String[] {"list", "doctor", "train", "completion", "Exit codes"}) {
             assertTrue(r.out().contains(word), word);
         }
     }
@@ -72,6 +73,9 @@ class SamplexTest {
     static final class Failing implements Runnable {
         private final RuntimeException toThrow;
 
+        @Option(names = "--verbose")
+        boolean verbose;
+
         Failing(RuntimeException toThrow) {
             this.toThrow = toThrow;
         }
@@ -82,10 +86,19 @@ class SamplexTest {
         }
     }
 
-    private static CliRunner.Run runFailing(RuntimeException e) {
+    private static CliRunner.Run runFailing(RuntimeException e, String... flags) {
+        return runFailing(false, e, flags);
+    }
+
+    /** Runs the failing command with SAMPLEX_DEBUG taken as {@code debugEnv}, whatever the real environment says. */
+    private static CliRunner.Run runFailing(boolean debugEnv, RuntimeException e, String... flags) {
         CommandLine cl = Samplex.commandLine(CliRunner.SERVICES);
+        cl.setExecutionExceptionHandler(new Errors.Execution(debugEnv));
         cl.addSubcommand(new CommandLine(new Failing(e)));
-        return CliRunner.run(cl, "fail");
+        String[] args = new String[flags.length + 1];
+        args[0] = "fail";
+        System.arraycopy(flags, 0, args, 1, flags.length);
+        return CliRunner.run(cl, args);
     }
 
     @Test
@@ -102,6 +115,15 @@ class SamplexTest {
 
         CliRunner.Run bug = runFailing(new IllegalStateException("boom"));
         assertEquals(1, bug.code());
-        assertTrue(bug.err().contains("internal error") && bug.err().contains("\tat "), bug.err());
+        assertTrue(bug.err().contains("internal error") && bug.err().contains("boom"), bug.err());
+        assertEquals(1, bug.err().strip().lines().count(), "one line without --verbose: " + bug.err());
+        assertTrue(bug.err().contains("--verbose"), "it says how to see the stack trace: " + bug.err());
+
+        CliRunner.Run traced = runFailing(new IllegalStateException("boom"), "--verbose");
+        assertEquals(1, traced.code());
+        assertTrue(traced.err().contains("boom") && traced.err().contains("\tat "), traced.err());
+
+        CliRunner.Run debug = runFailing(true, new IllegalStateException("boom"));
+        assertTrue(debug.err().contains("\tat "), "SAMPLEX_DEBUG shows the stack trace: " + debug.err());
     }
 }

@@ -1,0 +1,280 @@
+package org.samplex.experiment;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.samplex.api.Backend;
+import org.samplex.api.BackendOptions;
+import org.samplex.api.Services;
+import org.samplex.api.config.Config;
+import org.samplex.api.learn.AdamW;
+import org.samplex.api.learn.Batch;
+import org.samplex.api.learn.Learner;
+import org.samplex.api.learn.LearnerProvider;
+import org.samplex.api.learn.Task;
+import org.samplex.api.learn.TaskProvider;
+import org.samplex.api.rng.RngStream;
+import org.samplex.api.tape.Arena;
+import org.samplex.api.tape.Ops;
+import org.samplex.api.tape.Tape;
+import org.samplex.api.tape.Tensor;
+import org.samplex.experiment.RunRecord.CurvePoint;
+import org.samplex.experiment.RunRecord.Status;
+
+/**
+ * The paper's online protocol (spec section 4): every step draws a fresh batch from the training stream and takes
+ * one AdamW step on the squared error; every k steps the test MSE on a fixed test set is recorded and the first
+ * crossing of each threshold of the ladder noted as n* = prompts seen.
+ *
+ * <p>Step s (from 0) trains on prompts [s B, (s + 1) B) of {@code RngStream.of(seed, "train")}; the test set is
+ * prompts [0, testSize) of {@code RngStream.of(seed, "test")}, built once. Checks happen only at multiples of k,
+ * and the run takes at most the largest multiple of k not above floor(cap / B) steps, so prompts seen never
+ * exceed the cap. The run stops when every threshold is crossed (completed), at that last step (censored), or at
+ * the first check whose training loss or test MSE is NaN or infinite (diverged); none of these throws.
+ *
+ * <p>Ownership: the learner's parameters, the test set's arena and the step arena are created and closed by
+ * the run, also when it fails; {@link #run(RunSpec, Services, ProgressListener)} also opens and closes the
+ * backend, while the overload that takes a {@link Backend} leaves it to its caller.
+ */
+public final class OnlineProtocol {
+
+    /** Prompts per test-set chunk (as the authors' code); prompts are indexed, so chunking changes nothing. */
+    static final int TEST_CHUNK = 1000;
+
+    private OnlineProtocol() {
+    }
+
+    /**
+     * The spec with learner and task options checked against their schemas and their defaults filled in, and
+     * check-every set (the task's default when the spec has none). Nothing is allocated on a backend.
+     *
+     * @throws IllegalArgumentException for an unknown learner or task (listing the available ones), an unknown
+     *                                  option (listing the known ones), a bad value (with the accepted values),
+     *                                  or a check interval the cap never reaches
+     */
+    public static RunSpec resolve(RunSpec spec, Services services) {
+        // The learner's name and options are checked before the task is looked up, so that a mistake in
+        // either is reported on its own.
+        LearnerProvider learner = services.learner(spec.learner());
+        learner.schema().validate(spec.learnerOptions());
+        return resolve(spec, learner, services.task(spec.task()));
+    }
+
+    /** {@link #resolve(RunSpec, Services)} with the providers given. */
+    public static RunSpec resolve(RunSpec spec, LearnerProvider learner, TaskProvider task) {
+        if (!spec.learner().equals(learner.name()) || !spec.task().equals(task.name())) {
+            throw new IllegalArgumentException("the spec names learner '" + spec.learner() + "' and task '"
+                    + spec.task() + "' but the providers are '" + learner.name() + "' and '" + task.name() + "'");
+        }
+        Config learnerConfig = learner.schema().validate(spec.learnerOptions());
+        Config taskConfig = task.schema().validate(spec.taskOptions());
+        int checkEvery = spec.checkEvery() != null ? spec.checkEvery()
+                : task.create(taskConfig, spec.taskSeed()).defaultCheckEvery();
+        if (checkEvery > spec.maxSteps()) {
+            throw new IllegalArgumentException("option 'check-every' must be at most " + spec.maxSteps()
+                    + " (the steps that cap " + spec.cap() + " allows with batch " + spec.batch() + "), got "
+                    + checkEvery);
+        }
+        return spec.toBuilder().learnerOptions(learnerConfig.values()).taskOptions(taskConfig.values())
+                .checkEvery(checkEvery).build();
+    }
+
+    /**
+     * Runs the spec: resolves it (so bad options fail before anything is opened), chooses and opens the backend
+     * ("auto" picks the best available one and the listener hears why), runs, and closes everything.
+     *
+     * @throws IllegalArgumentException                      for bad options, as {@link #resolve}
+     * @throws org.samplex.api.BackendUnavailableException when the backend cannot run here
+     */
+    public static RunRecord run(RunSpec spec, Services services, ProgressListener listener) {
+        RunSpec resolved = resolve(spec, services);
+        LearnerProvider learner = services.learner(spec.learner());
+        TaskProvider task = services.task(spec.task());
+        Services.BackendChoice choice = services.chooseBackend(spec.backend());
+        listener.backendChosen(choice.explanation());
+        try (Backend backend = choice.provider().open(new BackendOptions(spec.threads(), Map.of()))) {
+            return run(resolved, learner, task, backend, listener);
+        }
+    }
+
+    /**
+     * Runs the spec on a backend the caller opened and still owns; every buffer the run allocates is closed
+     * before this returns or throws. The spec's backend name is not consulted.
+     */
+    public static RunRecord run(RunSpec spec, LearnerProvider learnerProvider, TaskProvider taskProvider,
+                                Backend backend, ProgressListener listener) {
+        RunSpec s = resolve(spec, learnerProvider, taskProvider);
+        Task task = taskProvider.create(taskProvider.schema().validate(s.taskOptions()), s.taskSeed());
+        Config learnerConfig = learnerProvider.schema().validate(s.learnerOptions());
+        try (Learner learner = learnerProvider.create(task.shape(), learnerConfig, backend, s.seed());
+             Arena testArena = new Arena(backend);
+             Arena stepArena = new Arena(backend)) {
+            Loop loop = new Loop(s, task, learner, backend, listener);
+            loop.run(testArena, stepArena);
+            Map<String, Object> provenance = provenance(s, task, learnerProvider, taskProvider, backend);
+            return new RunRecord(s, loop.status, loop.crossings(), loop.curve, loop.step, loop.step * s.batch(),
+                    loop.trainNanos * 1e-9, loop.evalNanos * 1e-9, backend.name(), backend.threads(),
+                    learner.parameters().count(), provenance);
+        }
+    }
+
+    /** The training loop's state; one instance per run. */
+    private static final class Loop {
+        private final RunSpec spec;
+        private final Task task;
+        private final Learner learner;
+        private final Backend backend;
+        private final ProgressListener listener;
+        private final List<Double> thresholds;
+        private final Long[] nStar;
+        private final List<CurvePoint> curve = new ArrayList<>();
+        private int crossed;
+        private Status status = Status.CENSORED;
+        private long step;
+        private long trainNanos;
+        private long evalNanos;
+
+        Loop(RunSpec spec, Task task, Learner learner, Backend backend, ProgressListener listener) {
+            this.spec = spec;
+            this.task = task;
+            this.learner = learner;
+            this.backend = backend;
+            this.listener = listener;
+            this.thresholds = spec.thresholds();
+            this.nStar = new Long[thresholds.size()];
+        }
+
+        void run(Arena testArena, Arena stepArena) {
+            long mark = System.nanoTime();
+            List<Batch> testSet = testSet(testArena);
+            backend.synchronize();
+            long now = System.nanoTime();
+            evalNanos += now - mark;
+            mark = now;
+
+            Tape tape = new Tape(backend, stepArena);
+            AdamW optimizer = new AdamW(spec.adamW());
+            RngStream train = RngStream.of(spec.seed(), "train");
+            int batch = spec.batch();
+            int every = spec.checkEvery();
+            long lastStep = spec.maxSteps() - spec.maxSteps() % every;
+            while (step < lastStep) {
+                tape.reset();
+                Batch b = task.batch(backend, stepArena, Task.Split.TRAIN, train, step * batch, batch);
+                Tensor pred = learner.forward(tape, b.input()); // (B, N)
+                Tensor loss = Ops.mse(tape, pred, b.labels());
+                learner.parameters().zeroGrad();
+                tape.backward(loss);
+                optimizer.step(learner.parameters());
+                step++;
+                if (step % every != 0) {
+                    continue;
+                }
+                double trainLoss = scalar(loss);
+                long checkStart = System.nanoTime();
+                trainNanos += checkStart - mark;
+                double testMse = evaluate(tape, testSet);
+                mark = System.nanoTime();
+                evalNanos += mark - checkStart;
+                if (check(new CurvePoint(step, step * batch, testMse, trainLoss))) {
+                    break;
+                }
+            }
+            backend.synchronize();
+            trainNanos += System.nanoTime() - mark;
+        }
+
+        /** Records a check; true when the run is over (diverged, or every threshold crossed). */
+        private boolean check(CurvePoint p) {
+            curve.add(p);
+            listener.checked(p, (trainNanos + evalNanos) * 1e-9);
+            if (!Double.isFinite(p.trainLoss()) || !Double.isFinite(p.testMse())) {
+                status = Status.DIVERGED;
+                return true;
+            }
+            // The ladder is descending, so the thresholds crossed so far are always a prefix of it.
+            while (crossed < thresholds.size() && p.testMse() < thresholds.get(crossed)) {
+                nStar[crossed++] = p.promptsSeen();
+            }
+            if (crossed == thresholds.size()) {
+                status = Status.COMPLETED;
+                return true;
+            }
+            return false;
+        }
+
+        /** The fixed test set, in chunks of TEST_CHUNK prompts, held in its own arena for the whole run. */
+        private List<Batch> testSet(Arena arena) {
+            RngStream test = RngStream.of(spec.seed(), "test");
+            List<Batch> chunks = new ArrayList<>();
+            for (long first = 0; first < spec.testSize(); first += TEST_CHUNK) {
+                int count = (int) Math.min(TEST_CHUNK, spec.testSize() - first);
+                chunks.add(task.batch(backend, arena, Task.Split.TEST, test, first, count));
+            }
+            return chunks;
+        }
+
+        /** Test MSE: squared errors summed over chunks in double, divided by prompts * positions. */
+        private double evaluate(Tape tape, List<Batch> testSet) {
+            double sumSquares = 0;
+            long count = 0;
+            for (Batch b : testSet) {
+                tape.reset();
+                tape.gradEnabled(false);
+                Tensor pred = learner.forward(tape, b.input()); // (chunk, N)
+                sumSquares += scalar(Ops.mse(tape, pred, b.labels())) * pred.size();
+                count += pred.size();
+            }
+            tape.reset();
+            return sumSquares / count;
+        }
+
+        private double scalar(Tensor t) {
+            double[] host = new double[1];
+            backend.copyToHost(t.value(), host);
+            return host[0];
+        }
+
+        List<RunRecord.Crossing> crossings() {
+            List<RunRecord.Crossing> out = new ArrayList<>();
+            for (int i = 0; i < thresholds.size(); i++) {
+                out.add(new RunRecord.Crossing(thresholds.get(i), nStar[i]));
+            }
+            return out;
+        }
+    }
+
+    private static Map<String, Object> provenance(RunSpec spec, Task task, LearnerProvider learner,
+                                                  TaskProvider taskProvider, Backend backend) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("samplex", moduleVersion(OnlineProtocol.class));
+        p.put("environment", Environment.current().facts());
+        p.put("learner_module", module(learner.getClass()));
+        p.put("task_module", module(taskProvider.getClass()));
+        p.put("backend_module", module(backend.getClass()));
+        p.put("backend_dtype", backend.dtype().name());
+        Map<String, Object> seeds = new LinkedHashMap<>();
+        seeds.put("task_seed", spec.taskSeed());
+        seeds.put("seed", spec.seed());
+        seeds.put("streams", "train: RngStream.of(seed, \"train\"), test: RngStream.of(seed, \"test\"), "
+                + "init: the learner's \"init\" stream of seed, task: its own streams of task_seed");
+        p.put("seeds", seeds);
+        p.put("task", task.describe());
+        return p;
+    }
+
+    private static String module(Class<?> c) {
+        Module m = c.getModule();
+        return (m.isNamed() ? m.getName() : "(class path) " + c.getName()) + " " + moduleVersion(c);
+    }
+
+    private static String moduleVersion(Class<?> c) {
+        var d = c.getModule().getDescriptor();
+        if (d != null && d.rawVersion().isPresent()) {
+            return d.rawVersion().get();
+        }
+        String v = c.getPackage().getImplementationVersion();
+        return v != null ? v : "dev";
+    }
+}

@@ -1,0 +1,130 @@
+package org.samplex.experiment;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * What one run of the online protocol found: the first crossing n* of every threshold (or none), the test curve,
+ * how long it took and where it ran. Censoring and divergence are results, recorded here, never exceptions.
+ *
+ * @param spec           the resolved spec: learner and task options with their defaults, check-every filled in
+ * @param status         how the run ended
+ * @param crossings      one per threshold of the ladder, in its (descending) order
+ * @param curve          one point per check, in order
+ * @param steps          training steps taken
+ * @param promptsSeen    training prompts seen (steps * batch)
+ * @param trainSeconds   wall time of the training steps
+ * @param evalSeconds    wall time of building the test set and evaluating on it
+ * @param backend        the backend that ran (the one "auto" chose)
+ * @param threads        its host threads
+ * @param parameterCount the learner's scalar parameters
+ * @param provenance     versions, machine, seeds and the task's own description, for replaying and comparing runs
+ */
+public record RunRecord(RunSpec spec, Status status, List<Crossing> crossings, List<CurvePoint> curve, long steps,
+                        long promptsSeen, double trainSeconds, double evalSeconds, String backend, int threads,
+                        long parameterCount, Map<String, Object> provenance) {
+
+    /** How a run ended. */
+    public enum Status {
+        /** Every threshold was crossed. */
+        COMPLETED,
+        /** The cap was reached before some threshold was crossed: their n* is only known to exceed the cap. */
+        CENSORED,
+        /** The training loss or the test MSE became NaN or infinite; the run stopped there. */
+        DIVERGED;
+
+        /** The lower-case word used in JSON and tables. */
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * The first check whose test MSE fell below a threshold.
+     *
+     * @param threshold the test MSE to get below
+     * @param nStar     prompts seen at that check, or null when the run ended without crossing it
+     */
+    public record Crossing(double threshold, Long nStar) {
+        public boolean crossed() {
+            return nStar != null;
+        }
+    }
+
+    /**
+     * One evaluation on the test set.
+     *
+     * @param step        training steps taken before it
+     * @param promptsSeen training prompts seen before it
+     * @param testMse     mean squared error over all test prompts and positions
+     * @param trainLoss   the training loss of the step just taken (one batch)
+     */
+    public record CurvePoint(long step, long promptsSeen, double testMse, double trainLoss) {
+    }
+
+    public RunRecord {
+        crossings = List.copyOf(crossings);
+        curve = List.copyOf(curve);
+        provenance = Collections.unmodifiableMap(new LinkedHashMap<>(provenance));
+    }
+
+    /** n* of {@code threshold}, empty when it was not crossed. */
+    public OptionalLong nStar(double threshold) {
+        for (Crossing c : crossings) {
+            if (Double.compare(c.threshold(), threshold) == 0) {
+                return c.crossed() ? OptionalLong.of(c.nStar()) : OptionalLong.empty();
+            }
+        }
+        throw new IllegalArgumentException("threshold " + threshold + " is not on this run's ladder "
+                + spec.thresholds());
+    }
+
+    /** The thresholds not crossed: censored at the cap, or never reached before a divergence. */
+    public List<Double> censored() {
+        return crossings.stream().filter(c -> !c.crossed()).map(Crossing::threshold).toList();
+    }
+
+    public double wallSeconds() {
+        return trainSeconds + evalSeconds;
+    }
+
+    /** The record as a JSON-ready map; {@code nstar} maps each threshold to n* or null. */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("spec", spec.toMap());
+        m.put("status", status.label());
+        Map<String, Object> nstar = new LinkedHashMap<>();
+        for (Crossing c : crossings) {
+            nstar.put(Json.number(c.threshold()), c.nStar());
+        }
+        m.put("nstar", nstar);
+        m.put("censored", censored());
+        List<Object> points = new ArrayList<>(curve.size());
+        for (CurvePoint p : curve) {
+            Map<String, Object> q = new LinkedHashMap<>();
+            q.put("step", p.step());
+            q.put("prompts", p.promptsSeen());
+            q.put("test_mse", p.testMse());
+            q.put("train_loss", p.trainLoss());
+            points.add(q);
+        }
+        m.put("curve", points);
+        m.put("steps", steps);
+        m.put("prompts_seen", promptsSeen);
+        m.put("wall_seconds", Map.of("train", trainSeconds, "eval", evalSeconds, "total", wallSeconds()));
+        m.put("backend", Map.of("name", backend, "threads", threads));
+        m.put("parameters", parameterCount);
+        m.put("provenance", provenance);
+        return m;
+    }
+
+    /** The record as indented canonical JSON. */
+    public String toJson() {
+        return Json.write(toMap());
+    }
+}

@@ -1,0 +1,77 @@
+package org.samplex.experiment;
+
+import org.samplex.api.Backend;
+import org.samplex.api.config.Config;
+import org.samplex.api.config.Hyperparameter;
+import org.samplex.api.config.Schema;
+import org.samplex.api.learn.Learner;
+import org.samplex.api.learn.LearnerProvider;
+import org.samplex.api.learn.TaskShape;
+import org.samplex.api.rng.RngStream;
+import org.samplex.api.tape.Ops;
+import org.samplex.api.tape.Parameters;
+import org.samplex.api.tape.Tape;
+import org.samplex.api.tape.Tensor;
+
+/**
+ * A learner for the protocol's tests: one affine map per token, y_i = <w, z_i> + b. Option "fail-at-call" makes
+ * the n-th forward throw, to check that a failing run still closes what it allocated.
+ */
+final class AffineLearner implements Learner {
+
+    /** Its provider, named "affine". */
+    static final class Provider implements LearnerProvider {
+        private static final Schema SCHEMA = Schema.of("learner 'affine'",
+                Hyperparameter.integer("fail-at-call", 0, 0, 1_000_000, "throw on this forward call (0: never)"));
+
+        @Override
+        public String name() {
+            return "affine";
+        }
+
+        @Override
+        public String description() {
+            return "y_i = <w, z_i> + b";
+        }
+
+        @Override
+        public Schema schema() {
+            return SCHEMA;
+        }
+
+        @Override
+        public Learner create(TaskShape shape, Config config, Backend backend, long seed) {
+            return new AffineLearner(shape, config.getInt("fail-at-call"), backend, seed);
+        }
+    }
+
+    private final Parameters params;
+    private final int failAtCall;
+    private int calls;
+
+    private AffineLearner(TaskShape shape, int failAtCall, Backend backend, long seed) {
+        this.failAtCall = failAtCall;
+        params = Parameters.builder().add("weight", 1, shape.inputWidth()).add("bias", 1).build(backend);
+        RngStream init = RngStream.of(seed, "init");
+        double bound = 1 / Math.sqrt(shape.inputWidth());
+        params.initializeUniform("weight", bound, init);
+        params.initializeUniform("bias", bound, init);
+    }
+
+    @Override
+    public Parameters parameters() {
+        return params;
+    }
+
+    @Override
+    public Tensor forward(Tape tape, Tensor input) {
+        if (++calls == failAtCall) {
+            throw new IllegalStateException("forward call " + calls + " fails as configured");
+        }
+        int batch = input.dim(0);
+        int n = input.dim(1);
+        Tensor x = Ops.reshape(tape, input, batch * n, input.dim(2)); // (B*N, D)
+        Tensor y = Ops.linear(tape, x, params.get("weight"), params.get("bias")); // (B*N, 1)
+        return Ops.reshape(tape, y, batch, n); // (B, N)
+    }
+}
