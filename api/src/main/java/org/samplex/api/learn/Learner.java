@@ -1,5 +1,6 @@
 package org.samplex.api.learn;
 
+import java.util.Map;
 import org.samplex.api.tape.Parameters;
 import org.samplex.api.tape.Tape;
 import org.samplex.api.tape.Tensor;
@@ -20,6 +21,18 @@ public interface Learner extends AutoCloseable {
      * @return (B, N) one prediction per position
      */
     Tensor forward(Tape tape, Tensor input);
+
+    /**
+     * Named matrices that explain the trained model for reports, computed on the host (for example a
+     * transformer's W_Q^T W_K per head and its attention weights on {@code prompt}). Empty unless a learner has
+     * something to show. Called rarely (once at the end of a run), so clarity beats speed here.
+     *
+     * @param prompt (1, N, D) one prompt
+     * @return name to row-major matrix (rows of equal length)
+     */
+    default Map<String, double[][]> inspect(Tape tape, Tensor prompt) {
+        return Map.of();
+    }
 
     @Override
     default void close() {
