@@ -5,6 +5,15 @@
  */
 module org.samplex.experiment {
     requires org.samplex.api;
+    requires java.sql;
+    requires org.xerial.sqlitejdbc;
+    requires org.snakeyaml.engine;
+
+    // the report's plots: XChart (an automatic module) draws with java.awt, headless
+    requires org.knowm.xchart;
+    requires java.desktop;
 
     exports org.samplex.experiment;
+    exports org.samplex.experiment.report;
+    exports org.samplex.experiment.sweep;
 }

@@ -14,6 +14,7 @@ import org.samplex.experiment.RunRecord.Crossing;
 import org.samplex.experiment.RunRecord.CurvePoint;
 import org.samplex.experiment.RunSpec;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -36,66 +37,15 @@ final class TrainCommand implements Callable<Integer> {
             description = "The architecture (samplex list learners).")
     String learner;
 
-    @Option(names = "--task", defaultValue = "qstr", paramLabel = "NAME",
-            description = "The task (samplex list tasks); default: ${DEFAULT-VALUE}.")
-    String task;
-
     @Option(names = "--N", paramLabel = "N", description = "Sequence length: short for --task-option N=<N>.")
     Integer positions;
-
-    @Option(names = "--task-option", paramLabel = "KEY=VALUE",
-            description = "A task setting (repeatable; samplex list tasks shows them).")
-    Map<String, String> taskOptions = new LinkedHashMap<>();
-
-    @Option(names = "--learner-option", paramLabel = "KEY=VALUE",
-            description = "A learner hyperparameter (repeatable; samplex list learners shows them).")
-    Map<String, String> learnerOptions = new LinkedHashMap<>();
-
-    @Option(names = {"--threshold", "--thresholds"}, required = true, split = ",", paramLabel = "EPS",
-            description = "Test MSE thresholds: one, or a ladder such as 0.9,0.7,0.5 recorded in one run.")
-    List<Double> thresholds;
-
-    @Option(names = "--cap", defaultValue = "" + RunSpec.DEFAULT_CAP, paramLabel = "PROMPTS",
-            description = "Most training prompts before the run stops censored; default: ${DEFAULT-VALUE}.")
-    long cap;
-
-    @Option(names = "--test-size", defaultValue = "" + RunSpec.DEFAULT_TEST_SIZE, paramLabel = "PROMPTS",
-            description = "Prompts in the fixed test set; default: ${DEFAULT-VALUE} (the authors' code: 5000).")
-    int testSize;
-
-    @Option(names = "--check-every", paramLabel = "STEPS",
-            description = "Steps between test evaluations; default: the task's (10 general, 100 simple).")
-    Integer checkEvery;
-
-    @Option(names = "--batch", defaultValue = "" + RunSpec.DEFAULT_BATCH, paramLabel = "B",
-            description = "Prompts per step; default: ${DEFAULT-VALUE}.")
-    int batch;
-
-    @Option(names = "--lr", defaultValue = "" + RunSpec.DEFAULT_LEARNING_RATE, paramLabel = "RATE",
-            description = "AdamW learning rate; default: ${DEFAULT-VALUE}.")
-    double learningRate;
-
-    @Option(names = "--weight-decay", defaultValue = "" + RunSpec.DEFAULT_WEIGHT_DECAY, paramLabel = "WD",
-            description = "AdamW weight decay; default: ${DEFAULT-VALUE} (the paper; the authors' code: 0.01).")
-    double weightDecay;
-
-    @Option(names = "--backend", defaultValue = "auto", paramLabel = "NAME",
-            description = "auto (the best available, said on stderr), cpu, reference or cuda; "
-                    + "default: ${DEFAULT-VALUE}.")
-    String backend;
-
-    @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
-            description = "Host threads for the backend; 0 (default) means all processors.")
-    int threads;
 
     @Option(names = "--seed", defaultValue = "0", paramLabel = "S",
             description = "Seed of the training stream, test set and initialization; default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--task-seed", defaultValue = "0", paramLabel = "S",
-            description = "Seed of the task's fixed draws (positional codes, link directions), shared by "
-                    + "repetitions as in the paper; default: ${DEFAULT-VALUE}.")
-    long taskSeed;
+    @Mixin
+    ProtocolOptions protocol;
 
     @Option(names = "--json", description = "Print the run record as JSON on stdout (and nothing else there).")
     boolean json;
@@ -115,7 +65,7 @@ final class TrainCommand implements Callable<Integer> {
         Services services = root.services();
         PrintWriter err = spec.commandLine().getErr();
         Progress progress = new Progress(err, Progress.stderrIsTerminal(), Progress.PLAIN_INTERVAL_SECONDS,
-                "auto".equals(backend));
+                "auto".equals(runSpec.backend()));
         RunRecord record;
         try {
             record = OnlineProtocol.run(runSpec, services, progress);
@@ -134,19 +84,22 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The spec from the flags; a bad value throws IllegalArgumentException naming it (exit 2). */
     RunSpec runSpec() {
-        Map<String, Object> task = new LinkedHashMap<>(taskOptions);
+        if (protocol.thresholds == null) {
+            throw new IllegalArgumentException("missing required option '--threshold=EPS' (or --thresholds "
+                    + "EPS,EPS,...)");
+        }
+        Map<String, Object> task = new LinkedHashMap<>(protocol.taskOptions);
         if (positions != null) {
-            String given = taskOptions.get("N");
+            String given = protocol.taskOptions.get("N");
             if (given != null && !sameInteger(given, positions)) {
                 throw new IllegalArgumentException("--N " + positions + " and --task-option N=" + given
                         + " disagree; give one of them");
             }
             task.put("N", positions.toString());
         }
-        return RunSpec.builder(learner, this.task).learnerOptions(learnerOptions).taskOptions(task)
-                .taskSeed(taskSeed).seed(seed).batch(batch).learningRate(learningRate).weightDecay(weightDecay)
-                .checkEvery(checkEvery).testSize(testSize).cap(cap).thresholds(thresholds).backend(backend)
-                .threads(threads).build();
+        RunSpec.Builder b = RunSpec.builder(learner, protocol.task != null ? protocol.task : "qstr")
+                .learnerOptions(protocol.learnerOptions).taskOptions(task).seed(seed);
+        return protocol.applyTo(b).build();
     }
 
     private static boolean sameInteger(String text, int value) {

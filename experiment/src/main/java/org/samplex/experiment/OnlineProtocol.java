@@ -1,11 +1,13 @@
 package org.samplex.experiment;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.samplex.api.Backend;
 import org.samplex.api.BackendOptions;
+import org.samplex.api.Buffer;
 import org.samplex.api.Services;
 import org.samplex.api.config.Config;
 import org.samplex.api.learn.AdamW;
@@ -27,11 +29,15 @@ import org.samplex.experiment.RunRecord.Status;
  * one AdamW step on the squared error; every k steps the test MSE on a fixed test set is recorded and the first
  * crossing of each threshold of the ladder noted as n* = prompts seen.
  *
- * <p>Step s (from 0) trains on prompts [s B, (s + 1) B) of {@code RngStream.of(seed, "train")}; the test set is
+ * <p>Step s (from 0) trains on prompts [s B, (s + 1) B) of {@code RngStream.of(seed, "train")}; with a fixed
+ * training set of n prompts ({@link RunSpec#trainSet}, the fixed-n protocol) item i of step s's batch is prompt
+ * (s B + i) mod n instead, so the same n prompts are reused epoch after epoch. The test set is
  * prompts [0, testSize) of {@code RngStream.of(seed, "test")}, built once. Checks happen only at multiples of k,
  * and the run takes at most the largest multiple of k not above floor(cap / B) steps, so prompts seen never
  * exceed the cap. The run stops when every threshold is crossed (completed), at that last step (censored), or at
- * the first check whose training loss or test MSE is NaN or infinite (diverged); none of these throws.
+ * the first check whose training loss or test MSE is NaN or infinite (diverged); none of these throws. When the
+ * spec asks to {@code inspect}, the trained learner's {@link Learner#inspect} on test prompt 0 becomes the record's
+ * artifacts.
  *
  * <p>Ownership: the learner's parameters, the test set's arena and the step arena are created and closed by
  * the run, also when it fails; {@link #run(RunSpec, Services, ProgressListener)} also opens and closes the
@@ -112,11 +118,23 @@ public final class OnlineProtocol {
              Arena stepArena = new Arena(backend)) {
             Loop loop = new Loop(s, task, learner, backend, listener);
             loop.run(testArena, stepArena);
+            Map<String, double[][]> artifacts = s.inspect() ? inspect(s, task, learner, stepArena) : Map.of();
             Map<String, Object> provenance = provenance(s, task, learnerProvider, taskProvider, backend);
             return new RunRecord(s, loop.status, loop.crossings(), loop.curve, loop.step, loop.step * s.batch(),
                     loop.trainNanos * 1e-9, loop.evalNanos * 1e-9, backend.name(), backend.threads(),
-                    learner.parameters().count(), provenance);
+                    learner.parameters().count(), provenance, artifacts);
         }
+    }
+
+    /** The learner's explanation of itself on test prompt 0 (the first prompt of the test set). */
+    private static Map<String, double[][]> inspect(RunSpec spec, Task task, Learner learner, Arena arena) {
+        arena.reset();
+        Tape tape = new Tape(arena.backend(), arena);
+        tape.gradEnabled(false);
+        Batch first = task.batch(arena.backend(), arena, Task.Split.TEST, RngStream.of(spec.seed(), "test"), 0, 1);
+        Map<String, double[][]> artifacts = learner.inspect(tape, first.input()); // input (1, N, D)
+        tape.reset();
+        return artifacts;
     }
 
     /** The training loop's state; one instance per run. */
@@ -161,7 +179,7 @@ public final class OnlineProtocol {
             long lastStep = spec.maxSteps() - spec.maxSteps() % every;
             while (step < lastStep) {
                 tape.reset();
-                Batch b = task.batch(backend, stepArena, Task.Split.TRAIN, train, step * batch, batch);
+                Batch b = trainBatch(stepArena, train);
                 Tensor pred = learner.forward(tape, b.input()); // (B, N)
                 Tensor loss = Ops.mse(tape, pred, b.labels());
                 learner.parameters().zeroGrad();
@@ -183,6 +201,45 @@ public final class OnlineProtocol {
             }
             backend.synchronize();
             trainNanos += System.nanoTime() - mark;
+        }
+
+        /**
+         * The batch of the current step: prompts [s B, (s + 1) B) online; with a fixed set of n prompts, prompts
+         * (s B + i) mod n, drawn as the runs of consecutive indices between wrap-arounds and joined on the backend.
+         */
+        private Batch trainBatch(Arena arena, RngStream train) {
+            int batch = spec.batch();
+            long first = step * batch;
+            Long n = spec.trainSet();
+            if (n == null || first % n + batch <= n) {
+                return task.batch(backend, arena, Task.Split.TRAIN, train, n == null ? first : first % n, batch);
+            }
+            List<Batch> runs = new ArrayList<>();
+            for (int done = 0; done < batch; ) {
+                long start = (first + done) % n;
+                int count = (int) Math.min(batch - done, n - start);
+                runs.add(task.batch(backend, arena, Task.Split.TRAIN, train, start, count));
+                done += count;
+            }
+            return new Batch(join(arena, runs.stream().map(Batch::input).toList()),
+                    join(arena, runs.stream().map(Batch::labels).toList()));
+        }
+
+        /** Tensors stacked along their first axis: as row-major buffers, one row that is their concatenation. */
+        private Tensor join(Arena arena, List<Tensor> parts) {
+            int[] widths = new int[parts.size()];
+            List<Buffer> buffers = new ArrayList<>();
+            int rows = 0;
+            for (int i = 0; i < widths.length; i++) {
+                widths[i] = Math.toIntExact(parts.get(i).size());
+                buffers.add(parts.get(i).value());
+                rows += parts.get(i).dim(0);
+            }
+            Buffer out = arena.allocate(Arrays.stream(widths).asLongStream().sum());
+            backend.concatLastForward(out, buffers, 1, widths);
+            int[] shape = parts.getFirst().shape().clone();
+            shape[0] = rows;
+            return Tensor.constant(out, shape);
         }
 
         /** Records a check; true when the run is over (diverged, or every threshold crossed). */

@@ -1,12 +1,14 @@
 package org.samplex.experiment;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 
 /**
  * What one run of the online protocol found: the first crossing n* of every threshold (or none), the test curve,
@@ -23,11 +25,16 @@ import java.util.OptionalLong;
  * @param backend        the backend that ran (the one "auto" chose)
  * @param threads        its host threads
  * @param parameterCount the learner's scalar parameters
- * @param provenance     versions, machine, seeds and the task's own description, for replaying and comparing runs
+ * @param provenance     versions, machine, seeds and the task's own description, for replaying and comparing runs;
+ *                       held in its JSON form (numbers as Long or Double, maps and lists as {@link Json#parse}
+ *                       makes them), so that a record read back from its JSON equals the one written
+ * @param artifacts      the learner's explanation matrices when the spec asked for them ({@code inspect}): name to
+ *                       row-major matrix; empty otherwise. Arrays compare by identity in {@code equals}: compare
+ *                       them with {@code Arrays.deepEquals}
  */
 public record RunRecord(RunSpec spec, Status status, List<Crossing> crossings, List<CurvePoint> curve, long steps,
                         long promptsSeen, double trainSeconds, double evalSeconds, String backend, int threads,
-                        long parameterCount, Map<String, Object> provenance) {
+                        long parameterCount, Map<String, Object> provenance, Map<String, double[][]> artifacts) {
 
     /** How a run ended. */
     public enum Status {
@@ -70,7 +77,33 @@ public record RunRecord(RunSpec spec, Status status, List<Crossing> crossings, L
     public RunRecord {
         crossings = List.copyOf(crossings);
         curve = List.copyOf(curve);
-        provenance = Collections.unmodifiableMap(new LinkedHashMap<>(provenance));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> normalized = (Map<String, Object>) Json.parse(Json.canonical(provenance));
+        provenance = Collections.unmodifiableMap(normalized);
+        artifacts = Collections.unmodifiableMap(new TreeMap<>(artifacts));
+    }
+
+    /** A record without artifacts. */
+    public RunRecord(RunSpec spec, Status status, List<Crossing> crossings, List<CurvePoint> curve, long steps,
+                     long promptsSeen, double trainSeconds, double evalSeconds, String backend, int threads,
+                     long parameterCount, Map<String, Object> provenance) {
+        this(spec, status, crossings, curve, steps, promptsSeen, trainSeconds, evalSeconds, backend, threads,
+                parameterCount, provenance, Map.of());
+    }
+
+    /**
+     * The record that {@link #toJson} wrote. Non-finite test MSEs and losses, which JSON writes as null, come back
+     * as NaN; the spec comes back as {@link RunSpec#fromMap} says.
+     *
+     * @throws IllegalArgumentException for text that is not JSON or not a record's JSON, naming what is wrong
+     */
+    public static RunRecord fromJson(String json) {
+        if (!(Json.parse(json) instanceof Map<?, ?> map)) {
+            throw new IllegalArgumentException("a run record's JSON must be an object");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = (Map<String, Object>) map;
+        return RecordReader.record(m);
     }
 
     /** n* of {@code threshold}, empty when it was not crossed. */
@@ -120,6 +153,17 @@ public record RunRecord(RunSpec spec, Status status, List<Crossing> crossings, L
         m.put("backend", Map.of("name", backend, "threads", threads));
         m.put("parameters", parameterCount);
         m.put("provenance", provenance);
+        if (!artifacts.isEmpty()) {
+            Map<String, Object> matrices = new LinkedHashMap<>();
+            for (Map.Entry<String, double[][]> e : artifacts.entrySet()) {
+                List<Object> rows = new ArrayList<>();
+                for (double[] row : e.getValue()) {
+                    rows.add(Arrays.stream(row).boxed().toList());
+                }
+                matrices.put(e.getKey(), rows);
+            }
+            m.put("artifacts", matrices);
+        }
         return m;
     }
 

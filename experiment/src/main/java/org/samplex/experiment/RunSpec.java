@@ -40,11 +40,17 @@ import org.samplex.api.learn.AdamWConfig;
  * @param thresholds     the ladder of test-MSE thresholds, sorted descending, without repeats
  * @param backend        backend name, or "auto" for the best available one
  * @param threads        host threads for the backend; 0 means all processors
+ * @param inspect        at the end of the run, ask the learner to explain itself ({@code Learner.inspect}) and
+ *                       keep the matrices in the record's artifacts (false)
+ * @param trainSet       null for the online protocol (a fresh batch every step); n for the fixed-n protocol: the
+ *                       training stream is prompts [0, n) reused in epochs, item i of step s's batch being prompt
+ *                       (s B + i) mod n, so with n a multiple of B every epoch visits the prompts in the same
+ *                       order
  */
 public record RunSpec(String learner, Map<String, Object> learnerOptions, String task, Map<String, Object> taskOptions,
                       long taskSeed, long seed, int batch, double learningRate, double weightDecay, double beta1,
                       double beta2, double eps, Integer checkEvery, int testSize, long cap, List<Double> thresholds,
-                      String backend, int threads) {
+                      String backend, int threads, boolean inspect, Long trainSet) {
 
     /** The paper's defaults (spec section 4). */
     public static final int DEFAULT_BATCH = 64;
@@ -58,6 +64,7 @@ public record RunSpec(String learner, Map<String, Object> learnerOptions, String
     private static final int MAX_TEST_SIZE = 10_000_000;
     private static final long MAX_CAP = 1_000_000_000_000L;
     private static final int MAX_THREADS = 4096;
+    private static final long MAX_TRAIN_SET = 1_000_000_000L;
 
     public RunSpec {
         learner = name("learner", learner);
@@ -90,6 +97,21 @@ public record RunSpec(String learner, Map<String, Object> learnerOptions, String
         }
         thresholds = ladder(thresholds);
         checkInt("threads", threads, 0, MAX_THREADS);
+        if (trainSet != null) {
+            checkInt("train-set", trainSet, 1, MAX_TRAIN_SET);
+        }
+    }
+
+    /**
+     * The spec that {@link #toMap} wrote (the inverse of {@code toMap}; {@code Json.parse} of its JSON is fine).
+     * JSON keeps no number types, so option values come back as Integer when integral and within int range and
+     * Double otherwise: the canonical JSON is the same as the original's, and resolving the spec again
+     * ({@link OnlineProtocol#resolve}) restores the schema's types (a real option 1.0 written as {@code 1}).
+     *
+     * @throws IllegalArgumentException for a missing key, a value of the wrong type, or a bad value
+     */
+    public static RunSpec fromMap(Map<String, Object> map) {
+        return RecordReader.spec(map);
     }
 
     /** A builder with the paper's defaults for everything but the learner, the task and the thresholds. */
@@ -133,6 +155,13 @@ public record RunSpec(String learner, Map<String, Object> learnerOptions, String
         m.put("thresholds", thresholds);
         m.put("backend", backend);
         m.put("threads", threads);
+        // Present only when not the default, so that the run keys of earlier specs stay what they were.
+        if (inspect) {
+            m.put("inspect", true);
+        }
+        if (trainSet != null) {
+            m.put("train_set", trainSet);
+        }
         return m;
     }
 
@@ -201,6 +230,8 @@ public record RunSpec(String learner, Map<String, Object> learnerOptions, String
         private final List<Double> thresholds = new ArrayList<>();
         private String backend = "auto";
         private int threads;
+        private boolean inspect;
+        private Long trainSet;
 
         private Builder(String learner, String task) {
             this.learner = learner;
@@ -225,6 +256,8 @@ public record RunSpec(String learner, Map<String, Object> learnerOptions, String
             thresholds.addAll(s.thresholds);
             backend = s.backend;
             threads = s.threads;
+            inspect = s.inspect;
+            trainSet = s.trainSet;
         }
 
         public Builder learner(String name) {
@@ -339,9 +372,22 @@ public record RunSpec(String learner, Map<String, Object> learnerOptions, String
             return this;
         }
 
+        /** Whether the record keeps the learner's explanation matrices (false). */
+        public Builder inspect(boolean inspect) {
+            this.inspect = inspect;
+            return this;
+        }
+
+        /** Prompts of the fixed-n protocol; null (the default) for the online protocol. */
+        public Builder trainSet(Long trainSet) {
+            this.trainSet = trainSet;
+            return this;
+        }
+
         public RunSpec build() {
             return new RunSpec(learner, learnerOptions, task, taskOptions, taskSeed, seed, batch, learningRate,
-                    weightDecay, beta1, beta2, eps, checkEvery, testSize, cap, thresholds, backend, threads);
+                    weightDecay, beta1, beta2, eps, checkEvery, testSize, cap, thresholds, backend, threads, inspect,
+                    trainSet);
         }
     }
 }

@@ -1,5 +1,7 @@
 package org.samplex.experiment;
 
+import java.util.Arrays;
+import java.util.Map;
 import org.samplex.api.Backend;
 import org.samplex.api.config.Config;
 import org.samplex.api.config.Hyperparameter;
@@ -73,5 +75,21 @@ final class AffineLearner implements Learner {
         Tensor x = Ops.reshape(tape, input, batch * n, input.dim(2)); // (B*N, D)
         Tensor y = Ops.linear(tape, x, params.get("weight"), params.get("bias")); // (B*N, 1)
         return Ops.reshape(tape, y, batch, n); // (B, N)
+    }
+
+    /** "weight": w as a (1, D) matrix; "prompt": the prompt's tokens (N, D), so tests can see which it was. */
+    @Override
+    public Map<String, double[][]> inspect(Tape tape, Tensor prompt) {
+        int n = prompt.dim(1);
+        int width = prompt.dim(2);
+        double[] tokens = new double[n * width];
+        tape.backend().copyToHost(prompt.value(), tokens);
+        double[][] rows = new double[n][];
+        for (int i = 0; i < n; i++) {
+            rows[i] = Arrays.copyOfRange(tokens, i * width, (i + 1) * width);
+        }
+        int offset = (int) params.slot("weight").offset();
+        double[] weight = Arrays.copyOfRange(params.valuesToHost(), offset, offset + width);
+        return Map.of("weight", new double[][] {weight}, "prompt", rows);
     }
 }

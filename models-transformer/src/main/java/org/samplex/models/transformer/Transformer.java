@@ -1,5 +1,6 @@
 package org.samplex.models.transformer;
 
+import java.util.Map;
 import org.samplex.api.Backend;
 import org.samplex.api.learn.Learner;
 import org.samplex.api.learn.TaskShape;
@@ -98,5 +99,18 @@ final class Transformer implements Learner {
                 params.get("mlp.fc1.bias"))); // (B, N, m)
         Tensor out = Ops.linear(tape, h, params.get("mlp.fc2.weight"), params.get("mlp.fc2.bias")); // (B, N, 1)
         return Ops.reshape(tape, out, batch, shape.positions()); // (B, N)
+    }
+
+    /** Per head W_Q^T W_K and the attention weights on the prompt; see {@link Inspection}. */
+    @Override
+    public Map<String, double[][]> inspect(Tape tape, Tensor prompt) {
+        if (prompt.rank() != 3 || prompt.dim(0) != 1 || prompt.dim(1) != shape.positions()
+                || prompt.dim(2) != shape.inputWidth()) {
+            throw new IllegalArgumentException("transformer: prompt " + prompt + " must be (1, " + shape.positions()
+                    + ", " + shape.inputWidth() + ")");
+        }
+        double[] tokens = new double[Math.toIntExact(prompt.size())]; // (N, D)
+        tape.backend().copyToHost(prompt.value(), tokens);
+        return Inspection.of(params, params.valuesToHost(), config, shape, tokens);
     }
 }

@@ -70,7 +70,7 @@ final class TransformerByHand {
     }
 
     /** W x + b for the layer's weight (out, in) and bias (out) read from the slab copy w. */
-    private static double[] linear(Parameters params, double[] w, String layer, double[] x) {
+    static double[] linear(Parameters params, double[] w, String layer, double[] x) {
         Parameters.Slot weight = params.slot(layer + ".weight");
         Parameters.Slot bias = params.slot(layer + ".bias");
         int rows = weight.shape()[0];

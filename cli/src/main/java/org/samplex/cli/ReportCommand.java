@@ -1,0 +1,97 @@
+package org.samplex.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.samplex.experiment.Json;
+import org.samplex.experiment.RunRecord;
+import org.samplex.experiment.report.Analysis;
+import org.samplex.experiment.report.Report;
+import org.samplex.experiment.report.Slope;
+import org.samplex.experiment.sweep.ResultStore;
+import org.samplex.experiment.sweep.ResultStore.StoredRun;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code samplex report DIR}: reads a sweep's results store and writes the report (summary.md, report.html,
+ * nstar.csv, plots) into the same folder; prints the files and the slopes. The store is only read.
+ */
+@Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Writes a sweep's report into its folder: summary.md, report.html (one self-contained "
+                + "page), nstar.csv, and PNG + SVG plots (n* against N on log-log axes with fitted slopes, test MSE "
+                + "against prompts seen per N, learned attention matrices of runs made with --inspect).",
+                "Slopes of log n* on log N come with 95% bootstrap intervals over seeds; censored runs count as "
+                        + "lower bounds at their cap and are marked, never dropped.",
+                "Example: samplex report runs/fig1a"})
+final class ReportCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "DIR", description = "The sweep's output folder (holds "
+            + ResultStore.FILE_NAME + ").")
+    Path dir;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        if (!Files.isRegularFile(dir.resolve(ResultStore.FILE_NAME))) {
+            throw new IllegalArgumentException("no results in " + dir + ": " + ResultStore.FILE_NAME + " is missing "
+                    + "(samplex sweep run --out " + dir + " writes it)");
+        }
+        List<RunRecord> runs = new ArrayList<>();
+        List<Report.FailedRun> failures = new ArrayList<>();
+        try (ResultStore store = ResultStore.open(dir)) {
+            for (StoredRun r : store.all()) {
+                if (r.recordJson() == null) {
+                    failures.add(new Report.FailedRun(r.runKey(), r.specJson(), r.error()));
+                    continue;
+                }
+                try {
+                    runs.add(RunRecord.fromJson(r.recordJson()));
+                } catch (IllegalArgumentException unreadable) {
+                    failures.add(new Report.FailedRun(r.runKey(), r.specJson(),
+                            "the stored record cannot be read: " + unreadable.getMessage()));
+                }
+            }
+        }
+        List<Path> written = Report.write(dir, runs, failures);
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("report of " + (runs.size() + failures.size()) + " runs (" + failures.size() + " failed) in "
+                + dir + ": " + String.join(", ", written.stream().map(p -> p.getFileName().toString()).toList()));
+        printSlopes(out, Analysis.of(runs));
+        out.flush();
+        return 0;
+    }
+
+    /** One line per threshold and series: slope [95% interval] over which N, and whether censoring affects it. */
+    static void printSlopes(PrintWriter out, Analysis a) {
+        for (double t : a.thresholds()) {
+            out.println("slopes of log n* on log N, eps = " + Json.number(t) + ":");
+            Table table = new Table().row("SERIES", "SLOPE", "95% INTERVAL", "N", "NOTE");
+            for (String s : a.series()) {
+                Slope slope = a.slope(s, t);
+                if (!slope.defined()) {
+                    table.row(s, "n/a", "", join(slope.ns()), "fewer than two N with a value");
+                    continue;
+                }
+                table.row(s, String.format(Locale.ROOT, "%.2f", slope.fit().slope()),
+                        String.format(Locale.ROOT, "[%.2f, %.2f]", slope.interval().lo(), slope.interval().hi()),
+                        join(slope.ns()), slope.lowerBoundAffected()
+                                ? "lower-bound-affected (" + slope.censored() + " censored)" : "");
+            }
+            table.print(out, "  ");
+        }
+    }
+
+    private static String join(List<Integer> ns) {
+        return String.join(",", ns.stream().map(String::valueOf).toList());
+    }
+}

@@ -1,0 +1,114 @@
+package org.samplex.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.samplex.experiment.sweep.Plan;
+import org.samplex.experiment.sweep.Presets;
+import org.samplex.experiment.sweep.Trainer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code samplex reproduce FIGURE}: a paper figure's sweep (a preset plan, {@link Presets}) into a folder, then
+ * its report. Resumable like any sweep: rerun the same command after an interruption.
+ */
+@Command(name = "reproduce", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Reproduces a figure of the paper (spec sections 5 and 6): runs its sweep into --out and "
+                + "writes the report there (summary.md, report.html, nstar.csv, plots).",
+                "Figures: fig1a (general 1STR, n* against N for transformer, GRU, FFN), fig1b (simple 1STR), "
+                        + "fig2 (W_Q^T W_K of a transformer trained on a fixed set), fig3 (He2 link, q = 1..4), "
+                        + "heads (H = 1..q+1 heads on a q-pointer task).",
+                "--scale small fits a laptop (fig1a: 36 runs, 7 minutes on 2 shared cores); --scale paper uses "
+                        + "the paper's settings. --dry-run lists the runs; the plan is saved as DIR/plan.json.",
+                "Example: samplex reproduce fig1a --scale small"})
+final class ReproduceCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "FIGURE", completionCandidates = Figures.class,
+            description = "One of: ${COMPLETION-CANDIDATES}.")
+    String figure;
+
+    @Option(names = "--scale", defaultValue = "small", paramLabel = "small|paper",
+            description = "small (a laptop-sized cut, see --dry-run) or paper (the paper's settings); "
+                    + "default: ${DEFAULT-VALUE}.")
+    String scale;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "The folder; default: runs/FIGURE-SCALE.")
+    Path out;
+
+    @Option(names = "--workers", paramLabel = "W",
+            description = "Runs at once; default: one per processor, each with one thread.")
+    Integer workers;
+
+    @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
+            description = "Threads for all runs together; 0 (default) means all processors.")
+    int threads;
+
+    @Option(names = "--backend", paramLabel = "NAME", description = "auto (default), cpu, reference or cuda.")
+    String backend;
+
+    @Option(names = "--dry-run", description = "List the runs and an estimated cost; run nothing.")
+    boolean dryRun;
+
+    @Option(names = "--extend", description = "Accept a plan that differs from the one saved in --out.")
+    boolean extend;
+
+    @Option(names = "--no-report", description = "Run the sweep only; samplex report DIR writes the report later.")
+    boolean noReport;
+
+    @Option(names = {"-v", "--verbose"}, description = "Print the stack trace of an internal error.")
+    boolean verbose;
+
+    @ParentCommand
+    Samplex root;
+
+    @Spec
+    CommandSpec spec;
+
+    /** The figures, for help and completion. */
+    static final class Figures implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return Presets.NAMES.iterator();
+        }
+    }
+
+    @Override
+    public Integer call() {
+        Presets.Scale s = scale();
+        Plan plan = Presets.plan(figure, s);
+        if (backend != null) {
+            Map<String, Object> flags = new LinkedHashMap<>();
+            flags.put("backend", backend);
+            plan = plan.override(flags);
+        }
+        Path dir = out != null ? out : Path.of("runs", figure + "-" + s.word());
+        int cores = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        int w = workers != null ? workers : cores;
+        int code = SweepCommandSupport.execute(spec, Trainer.of(root.services()), plan,
+                new SweepCommandSupport.Settings(dir, figure + "-" + s.word(), w, threads, dryRun, extend));
+        if (dryRun || noReport) {
+            return code;
+        }
+        // The report is samplex report DIR, run through the command line so that it prints and fails as that
+        // command does; a sweep with failed runs still gets its report (it lists them) and keeps its exit code 4.
+        CommandLine report = spec.root().commandLine().getSubcommands().get("report");
+        int reportCode = report.execute(dir.toString());
+        return code != 0 ? code : reportCode;
+    }
+
+    private Presets.Scale scale() {
+        try {
+            return Presets.Scale.valueOf(scale.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("option '--scale' must be small or paper, got '" + scale + "'");
+        }
+    }
+}

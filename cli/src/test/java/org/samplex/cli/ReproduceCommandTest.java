@@ -1,0 +1,81 @@
+package org.samplex.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code samplex reproduce}: the presets expand to the paper's grids (spec sections 5 and 6). */
+class ReproduceCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private static void assumeAllLearners() {
+        for (String l : List.of("transformer", "gru", "mlp")) {
+            assumeTrue(CliRunner.SERVICES.learners().stream().anyMatch(f -> f.name().equals(l)), "no " + l);
+        }
+        assumeTrue(CliRunner.SERVICES.tasks().stream().anyMatch(f -> f.name().equals("qstr")), "no qstr");
+    }
+
+    /** The dry run's run lines (they start with a 12-digit key prefix). */
+    private List<String> runs(String figure, String scale) {
+        CliRunner.Run r = CliRunner.run("reproduce", figure, "--scale", scale, "--out", dir.toString(), "--dry-run");
+        assertEquals(0, r.code(), r.err());
+        assertFalse(Files.exists(dir.resolve("results.sqlite")), "a dry run writes nothing");
+        return r.out().lines().filter(l -> l.matches("[0-9a-f]{12}  .*")).toList();
+    }
+
+    private static long count(List<String> lines, String part) {
+        return lines.stream().filter(l -> l.contains(part)).count();
+    }
+
+    @Test
+    void figure1aIsThreeLearnersOverNWithFiveSeedsAtPaperScale() {
+        assumeAllLearners();
+        List<String> paper = runs("fig1a", "paper");
+        assertEquals(3 * 6 * 5, paper.size());
+        assertEquals(6 * 5, count(paper, "transformer N="));
+        assertEquals(5, count(paper, "gru N=12 hidden=500 seed="));
+        assertEquals(5, count(paper, "mlp N=2 width2=1000 seed="));
+        assertEquals(5, count(paper, "transformer N=8 heads=1 mlp-width=100 seed="));
+        List<String> small = runs("fig1a", "small");
+        assertEquals(3 * 4 * 3, small.size());
+        assertEquals(3, count(small, "gru N=8 hidden=128 seed="));
+        assertEquals(0, count(small, "N=10"));
+    }
+
+    @Test
+    void theOtherFiguresHaveTheirGrids() {
+        assumeAllLearners();
+        assertEquals(3 * 5 * 5, runs("fig1b", "paper").size());
+        List<String> fig3 = runs("fig3", "paper");
+        assertEquals(3 * 4 * 5, fig3.size());
+        assertEquals(5, count(fig3, "transformer N=7 q=4 seed="));
+        List<String> fig3small = runs("fig3", "small");
+        assertEquals(2, count(fig3small, "gru N=7 q=3 hidden=384 seed="));
+        List<String> heads = runs("heads", "paper");
+        assertEquals(4 * 5, heads.size());
+        assertEquals(5, count(heads, "transformer N=12 q=3 heads=4 seed="));
+        assertEquals(3 * 2, runs("heads", "small").size());
+        List<String> fig2 = runs("fig2", "paper");
+        assertEquals(1, fig2.size());
+        assertTrue(fig2.getFirst().contains("transformer N=100"), fig2.getFirst());
+    }
+
+    @Test
+    void anUnknownFigureOrScaleIsAUsageError() {
+        CliRunner.Run r = CliRunner.run("reproduce", "fig9", "--dry-run");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("'fig9'") && r.err().contains("fig1a"), r.err());
+        r = CliRunner.run("reproduce", "fig1a", "--scale", "huge", "--dry-run");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--scale") && r.err().contains("'huge'"), r.err());
+    }
+}

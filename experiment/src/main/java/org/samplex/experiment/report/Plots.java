@@ -1,0 +1,242 @@
+package org.samplex.experiment.report;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.VectorGraphicsEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.lines.SeriesLines;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.samplex.experiment.RunRecord;
+import org.samplex.experiment.RunRecord.CurvePoint;
+
+/**
+ * The report's line plots, drawn with XChart: n* against N on log-log axes (one file per threshold) and test MSE
+ * against prompts seen (one file per N). Rendering needs no display: the JVM is made headless unless the caller
+ * chose otherwise.
+ */
+final class Plots {
+
+    /** Colour-blind-safe colours (Okabe and Ito), one per series in order. */
+    static final Color[] PALETTE = {new Color(0, 114, 178), new Color(213, 94, 0), new Color(0, 158, 115),
+        new Color(204, 121, 167), new Color(230, 159, 0), new Color(86, 180, 233), new Color(240, 228, 66),
+        new Color(0, 0, 0)};
+
+    private static final int WIDTH = 1100;
+    private static final int HEIGHT = 600;
+
+    static {
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
+    }
+
+    private Plots() {
+    }
+
+    static Color colour(int series) {
+        return PALETTE[series % PALETTE.length];
+    }
+
+    private static Color faded(Color c, int alpha) {
+        return new Color(c.getRed(), c.getGreen(), c.getBlue(), alpha);
+    }
+
+    /** n* against N for one threshold: seeds as points (censored ones as triangles at the cap), medians, fits. */
+    static Figure nStar(Analysis a, double threshold, Path dir) throws IOException {
+        String eps = Format.threshold(threshold);
+        XYChart chart = chart("n* against N, eps = " + eps, "N (sequence length, log scale)",
+                "n* (training prompts to test MSE < " + eps + ", log scale)");
+        // XChart 3.8.8 drops the logarithmic scale when a tick formatting function is set: patterns only
+        chart.getStyler().setXAxisDecimalPattern("0");
+        chart.getStyler().setYAxisDecimalPattern("#,##0");
+        if (!a.ns().isEmpty()) {
+            chart.getStyler().setXAxisMin(a.ns().getFirst() / 1.12);
+            chart.getStyler().setXAxisMax(axisEnd(a.ns().getLast()));
+        }
+        boolean anyCensored = false;
+        for (int s = 0; s < a.series().size(); s++) {
+            anyCensored |= addSeries(chart, a, s, threshold);
+        }
+        double[] values = a.observations().stream().filter(o -> o.threshold() == threshold)
+                .mapToDouble(Observation::value).filter(Double::isFinite).toArray();
+        double yMin = Arrays.stream(values).min().orElse(1);
+        double yMax = Arrays.stream(values).max().orElse(1);
+        // labels at every 1-9 x 10^k crowd each other over more than a decade or so
+        chart.getStyler().setYAxisLogarithmicDecadeOnly(yMax > 30 * yMin);
+        String caption = "Each point is one seed (spread sideways a little so that they do not hide each other); "
+                + "diamonds joined by a solid line are the medians over seeds at each N; the dashed line is the "
+                + "least-squares fit of log n* on log N through the medians, with its slope and 95% bootstrap "
+                + "interval over seeds in the legend."
+                + (anyCensored ? " Triangles are censored runs, drawn at their cap: their n* is only known to be "
+                + "larger, so medians and slopes that include them are lower-bound-affected." : "");
+        return save(chart, "nstar_eps" + eps, "n* against N, eps = " + eps, caption, dir);
+    }
+
+    /**
+     * Where the N axis ends: the log axis labels only d x 10^k, so when the next such value is near the largest N
+     * the axis runs to it and the right end is labelled; otherwise a little past the largest N.
+     */
+    static double axisEnd(double nMax) {
+        double decade = Math.pow(10, Math.floor(Math.log10(nMax * 1.05)));
+        double tick = Math.ceil(nMax * 1.05 / decade) * decade;
+        return tick <= 1.6 * nMax ? tick : nMax * 1.12;
+    }
+
+    /** One series of the n* plot: its seeds, medians and fitted line; true when it has censored runs. */
+    private static boolean addSeries(XYChart chart, Analysis a, int s, double threshold) {
+        String series = a.series().get(s);
+        Color c = colour(s);
+        List<double[]> crossed = new ArrayList<>();
+        List<double[]> censored = new ArrayList<>();
+        List<double[]> medians = new ArrayList<>();
+        for (int n : a.ns()) {
+            Cell cell = a.cell(series, n, threshold);
+            if (cell == null || cell.values().length == 0) {
+                continue;
+            }
+            List<Observation> valued = cell.observations().stream()
+                    .filter(o -> o.outcome() != Observation.Outcome.DIVERGED).toList();
+            for (int k = 0; k < valued.size(); k++) {
+                // spread the seeds a little sideways (multiplicatively: the axis is logarithmic)
+                double x = n * Math.exp(0.012 * (k - (valued.size() - 1) / 2.0) + 0.006 * (s - 1));
+                Observation o = valued.get(k);
+                (o.outcome() == Observation.Outcome.CENSORED ? censored : crossed).add(new double[] {x, o.value()});
+            }
+            medians.add(new double[] {n, cell.median()});
+        }
+        if (medians.isEmpty()) {
+            return false;
+        }
+        points(chart, series + " seeds", crossed, c, false);
+        if (!censored.isEmpty()) {
+            points(chart, series + " censored (n* > cap)", censored, c, true).setShowInLegend(true);
+        }
+        XYSeries m = chart.addSeries(series + " median", column(medians, 0), column(medians, 1));
+        m.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        m.setMarker(SeriesMarkers.DIAMOND).setMarkerColor(c);
+        m.setLineColor(c).setLineStyle(new BasicStroke(2.2f));
+        Slope slope = a.slope(series, threshold);
+        if (slope.defined()) {
+            double lo = slope.ns().getFirst();
+            double hi = slope.ns().getLast();
+            XYSeries f = chart.addSeries(series + " fit: slope " + Format.slope(slope), new double[] {lo, hi},
+                    new double[] {Math.exp(slope.fit().at(Math.log(lo))), Math.exp(slope.fit().at(Math.log(hi)))});
+            f.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+            f.setMarker(SeriesMarkers.NONE);
+            f.setLineColor(c).setLineStyle(SeriesLines.DASH_DASH);
+        }
+        return !censored.isEmpty();
+    }
+
+    /** Test MSE against prompts seen at one N: one line per series (its lowest seed), the other seeds faint. */
+    static Figure curves(Analysis a, int n, Path dir) throws IOException {
+        XYChart chart = chart("Test MSE against training prompts, N = " + n, "training prompts seen (log scale)",
+                "test MSE (log scale)");
+        chart.getStyler().setXAxisDecimalPattern("#,##0");
+        chart.getStyler().setYAxisDecimalPattern("0.###");
+        double xMin = Double.POSITIVE_INFINITY;
+        double xMax = 0;
+        for (int s = 0; s < a.series().size(); s++) {
+            List<RunRecord> runs = a.runs(a.series().get(s), n);
+            for (int k = 0; k < runs.size(); k++) {
+                RunRecord r = runs.get(k);
+                List<CurvePoint> shown = r.curve().stream()
+                        .filter(p -> p.promptsSeen() > 0 && Double.isFinite(p.testMse()) && p.testMse() > 0)
+                        .toList();
+                if (shown.isEmpty()) {
+                    continue;
+                }
+                double[] x = shown.stream().mapToDouble(CurvePoint::promptsSeen).toArray();
+                double[] y = shown.stream().mapToDouble(CurvePoint::testMse).toArray();
+                xMin = Math.min(xMin, x[0]);
+                xMax = Math.max(xMax, x[x.length - 1]);
+                String label = k == 0 ? a.series().get(s) + " (seed " + r.spec().seed() + ")"
+                        : a.series().get(s) + " seed " + r.spec().seed();
+                XYSeries line = chart.addSeries(label, x, y);
+                line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+                line.setMarker(SeriesMarkers.NONE);
+                line.setLineColor(k == 0 ? colour(s) : faded(colour(s), 80));
+                line.setLineStyle(new BasicStroke(k == 0 ? 2.2f : 1.0f));
+                line.setShowInLegend(k == 0);
+            }
+        }
+        chart.getStyler().setXAxisLogarithmicDecadeOnly(xMax > 30 * xMin);
+        if (xMax > 0) {
+            for (double t : a.thresholds()) {
+                XYSeries line = chart.addSeries("eps = " + Format.threshold(t), new double[] {xMin, xMax},
+                        new double[] {t, t});
+                line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+                line.setMarker(SeriesMarkers.NONE);
+                line.setLineColor(Color.GRAY).setLineStyle(SeriesLines.DOT_DOT);
+            }
+        }
+        String caption = "The thick line of each series is its lowest seed; faint lines are its other seeds. "
+                + "Dotted grey lines are the thresholds. A run stops when it has crossed every threshold, so "
+                + "its line ends there.";
+        return save(chart, "curves_N" + n, "Test MSE against prompts seen, N = " + n, caption, dir);
+    }
+
+    private static XYSeries points(XYChart chart, String name, List<double[]> xy, Color c, boolean censored) {
+        if (xy.isEmpty()) {
+            return null;
+        }
+        XYSeries p = chart.addSeries(name, column(xy, 0), column(xy, 1));
+        p.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        p.setMarker(censored ? SeriesMarkers.TRIANGLE_UP : SeriesMarkers.CIRCLE);
+        p.setMarkerColor(censored ? c : faded(c, 110));
+        p.setShowInLegend(false);
+        return p;
+    }
+
+    private static double[] column(List<double[]> rows, int i) {
+        return rows.stream().mapToDouble(r -> r[i]).toArray();
+    }
+
+    private static XYChart chart(String title, String xTitle, String yTitle) {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle)
+                .yAxisTitle(yTitle).build();
+        var st = chart.getStyler();
+        st.setChartBackgroundColor(Color.WHITE);
+        st.setPlotBackgroundColor(Color.WHITE);
+        st.setPlotBorderColor(Color.DARK_GRAY);
+        st.setPlotGridLinesColor(new Color(225, 225, 225));
+        st.setLegendPosition(Styler.LegendPosition.OutsideE);
+        st.setLegendBorderColor(Color.WHITE);
+        st.setXAxisLogarithmic(true);
+        st.setYAxisLogarithmic(true);
+        st.setXAxisLogarithmicDecadeOnly(false);
+        st.setYAxisLogarithmicDecadeOnly(false);
+        st.setMarkerSize(8);
+        st.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
+        st.setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+        st.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        st.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        st.setLocale(Locale.ROOT);
+        return chart;
+    }
+
+    private static Figure save(XYChart chart, String name, String title, String caption, Path dir)
+            throws IOException {
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        BitmapEncoder.saveBitmap(chart, png, BitmapEncoder.BitmapFormat.PNG);
+        Files.write(dir.resolve(name + ".png"), png.toByteArray());
+        try (OutputStream svg = Files.newOutputStream(dir.resolve(name + ".svg"))) {
+            VectorGraphicsEncoder.saveVectorGraphic(chart, svg, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+        }
+        return new Figure(name, title, caption, png.toByteArray());
+    }
+}

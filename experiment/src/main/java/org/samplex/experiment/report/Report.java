@@ -1,0 +1,163 @@
+package org.samplex.experiment.report;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.samplex.experiment.Json;
+import org.samplex.experiment.RunRecord;
+import org.samplex.experiment.RunSpec;
+
+/**
+ * Writes a sweep's report into a folder: summary.md, report.html (self-contained), nstar.csv and the plots as PNG
+ * and SVG. What is computed is described in {@link Analysis}, {@link Estimators} and the summary itself.
+ */
+public final class Report {
+
+    /**
+     * A run that threw instead of producing a record.
+     *
+     * @param runKey its key in the store
+     * @param spec   its spec as canonical JSON (or whatever the store holds)
+     * @param error  the error it failed with
+     */
+    public record FailedRun(String runKey, String spec, String error) {
+    }
+
+    private Report() {
+    }
+
+    /**
+     * Writes every file of the report into {@code dir} (created if needed; files of the same names are replaced,
+     * others left alone) and returns their paths.
+     *
+     * @param runs     the records of completed, censored and diverged runs
+     * @param failures the runs that failed
+     */
+    public static List<Path> write(Path dir, List<RunRecord> runs, List<FailedRun> failures) throws IOException {
+        Files.createDirectories(dir);
+        Analysis a = Analysis.of(runs);
+        List<Path> written = new ArrayList<>();
+        List<Figure> nStarPlots = new ArrayList<>();
+        for (double t : a.thresholds()) {
+            boolean anyValue = a.observations().stream().anyMatch(o -> o.threshold() == t
+                    && o.outcome() != Observation.Outcome.DIVERGED);
+            if (anyValue) {
+                nStarPlots.add(Plots.nStar(a, t, dir));
+            }
+        }
+        List<Figure> curvePlots = new ArrayList<>();
+        for (int n : a.ns()) {
+            if (a.runs().stream().anyMatch(r -> Analysis.n(r) == n && !r.curve().isEmpty())) {
+                curvePlots.add(Plots.curves(a, n, dir));
+            }
+        }
+        List<Figure> artifactPlots = artifactPlots(a, dir);
+        for (List<Figure> figures : List.of(nStarPlots, curvePlots, artifactPlots)) {
+            for (Figure f : figures) {
+                written.add(dir.resolve(f.name() + ".png"));
+                written.add(dir.resolve(f.name() + ".svg"));
+            }
+        }
+        Path csv = dir.resolve("nstar.csv");
+        Files.writeString(csv, csv(a), StandardCharsets.UTF_8);
+        written.add(csv);
+
+        Doc doc = Summary.build(dir, a, failures, nStarPlots, curvePlots, artifactPlots);
+        Path md = dir.resolve("summary.md");
+        Files.writeString(md, doc.markdown(), StandardCharsets.UTF_8);
+        written.add(md);
+        Path html = dir.resolve("report.html");
+        Files.writeString(html, doc.html("samplex report: " + dir.toAbsolutePath().getFileName()),
+                StandardCharsets.UTF_8);
+        written.add(html);
+        return written;
+    }
+
+    /** nstar.csv: one row per run and threshold; nstar empty when not crossed. */
+    static String csv(Analysis a) {
+        StringBuilder sb = new StringBuilder("learner,N,threshold,seed,nstar,censored,series,cap,outcome\n");
+        for (Observation o : a.observations()) {
+            sb.append(csvField(o.learner())).append(',').append(o.n()).append(',')
+                    .append(Format.threshold(o.threshold())).append(',').append(o.seed()).append(',')
+                    .append(o.nStar() == null ? "" : o.nStar().toString()).append(',')
+                    .append(o.outcome() == Observation.Outcome.CENSORED).append(',')
+                    .append(csvField(o.series())).append(',').append(o.cap()).append(',')
+                    .append(o.outcome().name().toLowerCase(java.util.Locale.ROOT)).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String csvField(String s) {
+        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    }
+
+    /**
+     * Heat maps of the learner matrices of runs that kept them: for each series and N, those of its lowest seed
+     * that has any.
+     */
+    private static List<Figure> artifactPlots(Analysis a, Path dir) throws IOException {
+        List<Figure> out = new ArrayList<>();
+        for (String series : a.series()) {
+            for (int n : a.ns()) {
+                RunRecord r = a.runs(series, n).stream().filter(x -> !x.artifacts().isEmpty()).findFirst()
+                        .orElse(null);
+                if (r == null) {
+                    continue;
+                }
+                String who = series + ", N = " + n + ", seed " + r.spec().seed();
+                String base = "artifact_" + slug(series) + "_N" + n + "_seed" + r.spec().seed() + "_";
+                for (Map.Entry<String, double[][]> e : r.artifacts().entrySet()) {
+                    out.add(artifact(e.getKey(), e.getValue(), who, base + slug(e.getKey()), r, dir));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Figure artifact(String key, double[][] m, String who, String name, RunRecord r, Path dir)
+            throws IOException {
+        String head = key.contains(".") ? key.substring(key.lastIndexOf('.') + 1).replaceFirst("^head", "head ")
+                : "";
+        if (key.startsWith("wqk.")) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> task = r.provenance().get("task") instanceof Map<?, ?> t
+                    ? (Map<String, Object>) t : Map.of();
+            List<HeatMaps.Block> blocks = HeatMaps.tokenBlocks(task, m.length == 0 ? 0 : m[0].length);
+            String caption = "W_Q^T W_K of " + head + " (" + who + "): entry (a, b) weighs feature a of the query "
+                    + "token against feature b of the key token (red positive, blue negative, scale symmetric "
+                    + "about 0). Blocks: x the content, E_i the token's own position code, E_t the code of the "
+                    + "position it points to. Retrieval shows as a diagonal in the block pairing the query's "
+                    + "E_t with the key's E_i (spec section 5, Figure 2).";
+            return HeatMaps.draw(m, true, blocks, "W_Q^T W_K, " + head + " (" + who + ")", "query feature",
+                    "key feature", name, caption, dir);
+        }
+        if (key.startsWith("attention.")) {
+            String caption = "Softmax attention weights of " + head + " on test prompt 0 (" + who + "): row i is "
+                    + "the query position, column t the key position; every row sums to 1 (white 0, dark the "
+                    + "largest weight).";
+            return HeatMaps.draw(m, false, List.of(), "Attention, " + head + ", test prompt 0 (" + who + ")",
+                    "query position i", "key position t", name, caption, dir);
+        }
+        return HeatMaps.draw(m, true, List.of(), key + " (" + who + ")", "row", "column", name,
+                "The learner's matrix " + key + " (" + who + ").", dir);
+    }
+
+    static String slug(String s) {
+        return s.replaceAll("[^A-Za-z0-9.-]+", "-").replaceAll("^-|-$", "").replace('.', '_');
+    }
+
+    /** The failed run's learner, N and seed when its spec can be read, for the summary's list. */
+    static String describeFailed(FailedRun f) {
+        try {
+            @SuppressWarnings("unchecked")
+            RunSpec s = RunSpec.fromMap((Map<String, Object>) Json.parse(f.spec()));
+            return s.learner() + ", N = " + s.taskOptions().get("N") + ", seed " + s.seed();
+        } catch (RuntimeException unreadable) {
+            return "(spec not readable)";
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package org.samplex.experiment.sweep;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.samplex.api.Backend;
+import org.samplex.api.BackendOptions;
+import org.samplex.api.BackendProvider;
+import org.samplex.api.Services;
+import org.samplex.api.config.Hyperparameter;
+import org.samplex.api.learn.Learner;
+import org.samplex.api.learn.LearnerProvider;
+import org.samplex.api.learn.Task;
+import org.samplex.api.learn.TaskProvider;
+import org.samplex.experiment.OnlineProtocol;
+import org.samplex.experiment.ProgressListener;
+import org.samplex.experiment.RunRecord;
+import org.samplex.experiment.RunSpec;
+
+/**
+ * What a sweep needs from the providers: resolving specs, naming the backend "auto" picks, and running one spec.
+ * {@link #of(Services)} is the real one; tests may give their own learners and tasks.
+ */
+public interface Trainer {
+
+    /** The spec checked against its learner's and task's schemas, defaults filled in (OnlineProtocol.resolve). */
+    RunSpec resolve(RunSpec spec);
+
+    /** The names of a learner's options (for spreading options given for every learner). */
+    Set<String> learnerOptionNames(String learner);
+
+    /**
+     * The backend a name stands for: itself when it can run here, the chosen one for "auto".
+     *
+     * @throws org.samplex.api.BackendUnavailableException when it cannot run here
+     */
+    String backend(String requested);
+
+    /** Runs a resolved spec on its own backend with the spec's threads, closing everything it opened. */
+    RunRecord run(RunSpec resolvedSpec, ProgressListener listener);
+
+    /** The learner's scalar parameter count for a resolved spec, for cost estimates. */
+    long parameterCount(RunSpec resolvedSpec);
+
+    /** The trainer of the providers that {@code services} found. */
+    static Trainer of(Services services) {
+        return new Trainer() {
+            @Override
+            public RunSpec resolve(RunSpec spec) {
+                return OnlineProtocol.resolve(spec, services);
+            }
+
+            @Override
+            public Set<String> learnerOptionNames(String learner) {
+                return services.learner(learner).schema().parameters().stream().map(Hyperparameter::name)
+                        .collect(Collectors.toUnmodifiableSet());
+            }
+
+            @Override
+            public String backend(String requested) {
+                return services.chooseBackend(requested).provider().name();
+            }
+
+            @Override
+            public RunRecord run(RunSpec resolvedSpec, ProgressListener listener) {
+                return OnlineProtocol.run(resolvedSpec, services, listener);
+            }
+
+            @Override
+            public long parameterCount(RunSpec resolvedSpec) {
+                // Counting needs a backend to allocate on: the plain cpu one when there is one, so that a dry
+                // run of a GPU sweep does not start the GPU.
+                BackendProvider provider = services.backends().stream().map(Services.Found::provider)
+                        .filter(p -> p.name().equals("cpu") && p.probe().available()).findFirst()
+                        .orElseGet(() -> services.chooseBackend(resolvedSpec.backend()).provider());
+                try (Backend backend = provider.open(new BackendOptions(1, Map.of()))) {
+                    return Trainer.parameterCount(resolvedSpec, services.learner(resolvedSpec.learner()),
+                            services.task(resolvedSpec.task()), backend);
+                }
+            }
+        };
+    }
+
+    /** Builds the learner of a resolved spec on {@code backend}, counts its parameters and closes it. */
+    static long parameterCount(RunSpec resolvedSpec, LearnerProvider learner, TaskProvider task, Backend backend) {
+        Task t = task.create(task.schema().validate(resolvedSpec.taskOptions()), resolvedSpec.taskSeed());
+        try (Learner l = learner.create(t.shape(), learner.schema().validate(resolvedSpec.learnerOptions()), backend,
+                resolvedSpec.seed())) {
+            return l.parameters().count();
+        }
+    }
+}
