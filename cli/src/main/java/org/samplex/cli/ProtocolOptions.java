@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.samplex.experiment.RunSpec;
 import picocli.CommandLine.Option;
 
@@ -91,34 +92,22 @@ final class ProtocolOptions {
     /** Sets on the builder every protocol value that was given; the others keep the builder's defaults. */
     RunSpec.Builder applyTo(RunSpec.Builder b) {
         b.checkEvery(checkEvery).trainSet(trainSet).backend(backendOrAuto());
-        if (thresholds != null) {
-            b.thresholds(thresholds);
-        }
-        if (cap != null) {
-            b.cap(cap);
-        }
-        if (testSize != null) {
-            b.testSize(testSize);
-        }
-        if (batch != null) {
-            b.batch(batch);
-        }
-        if (learningRate != null) {
-            b.learningRate(learningRate);
-        }
-        if (weightDecay != null) {
-            b.weightDecay(weightDecay);
-        }
-        if (threads != null) {
-            b.threads(threads);
-        }
-        if (taskSeed != null) {
-            b.taskSeed(taskSeed);
-        }
-        if (inspect != null) {
-            b.inspect(inspect);
-        }
+        setIfGiven(thresholds, b::thresholds);
+        setIfGiven(cap, b::cap);
+        setIfGiven(testSize, b::testSize);
+        setIfGiven(batch, b::batch);
+        setIfGiven(learningRate, b::learningRate);
+        setIfGiven(weightDecay, b::weightDecay);
+        setIfGiven(threads, b::threads);
+        setIfGiven(taskSeed, b::taskSeed);
+        setIfGiven(inspect, b::inspect);
         return b;
+    }
+
+    private static <T> void setIfGiven(T value, Consumer<T> set) {
+        if (value != null) {
+            set.accept(value);
+        }
     }
 
     /**

@@ -1,12 +1,16 @@
 package org.samplex.experiment;
 
+import static org.samplex.experiment.RunSpecChecks.bad;
+import static org.samplex.experiment.RunSpecChecks.checkInt;
+import static org.samplex.experiment.RunSpecChecks.ladder;
+import static org.samplex.experiment.RunSpecChecks.name;
+import static org.samplex.experiment.RunSpecChecks.options;
+
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeSet;
 import org.samplex.api.learn.AdamWConfig;
 
 /**
@@ -163,51 +167,6 @@ public record RunSpec(String learner, Map<String, Object> learnerOptions, String
             m.put("train_set", trainSet);
         }
         return m;
-    }
-
-    private static String name(String what, String v) {
-        if (v == null || v.isBlank()) {
-            throw new IllegalArgumentException("option '" + what + "' needs a name, got '" + v + "'");
-        }
-        return v;
-    }
-
-    private static Map<String, Object> options(String what, Map<String, Object> given) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        if (given != null) {
-            for (Map.Entry<String, Object> e : given.entrySet()) {
-                if (e.getKey() == null || e.getKey().isBlank() || e.getValue() == null) {
-                    throw new IllegalArgumentException("option '" + what + "' needs KEY=VALUE with both parts, got '"
-                            + e.getKey() + "=" + e.getValue() + "'");
-                }
-                out.put(e.getKey(), e.getValue());
-            }
-        }
-        return Collections.unmodifiableMap(out);
-    }
-
-    private static void checkInt(String option, long v, long lo, long hi) {
-        if (v < lo || v > hi) {
-            throw bad(option, "an integer in [" + lo + ", " + hi + "]", v);
-        }
-    }
-
-    private static List<Double> ladder(List<Double> given) {
-        if (given == null || given.isEmpty()) {
-            throw new IllegalArgumentException("option 'thresholds' needs at least one threshold (a test MSE > 0)");
-        }
-        TreeSet<Double> sorted = new TreeSet<>(Collections.reverseOrder());
-        for (Double t : given) {
-            if (t == null || !(t > 0) || !Double.isFinite(t)) {
-                throw bad("thresholds", "test MSEs, each a finite number > 0", t);
-            }
-            sorted.add(t);
-        }
-        return List.copyOf(new ArrayList<>(sorted));
-    }
-
-    private static IllegalArgumentException bad(String option, String accepted, Object got) {
-        return new IllegalArgumentException("option '" + option + "' must be " + accepted + ", got " + got);
     }
 
     /** Builds a {@link RunSpec}; every setter returns this builder, {@link #build} validates. */

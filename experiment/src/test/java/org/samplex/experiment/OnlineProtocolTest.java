@@ -7,13 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.samplex.experiment.Fixtures.AFFINE;
+import static org.samplex.experiment.Fixtures.TOY;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.samplex.api.Backend;
 import org.samplex.api.BackendOptions;
 import org.samplex.api.Services;
@@ -23,20 +24,8 @@ import org.samplex.experiment.RunRecord.CurvePoint;
 import org.samplex.experiment.RunRecord.Status;
 
 class OnlineProtocolTest {
-    private static final ToyTask.Provider TOY = new ToyTask.Provider();
-    private static final AffineLearner.Provider AFFINE = new AffineLearner.Provider();
-
-    private static Backend reference;
-
-    @BeforeAll
-    static void open() {
-        reference = Services.discover().backend("reference").open(BackendOptions.threads(1));
-    }
-
-    @AfterAll
-    static void close() {
-        reference.close();
-    }
+    @RegisterExtension
+    static final Fixtures FIXTURES = new Fixtures();
 
     /** A run that learns quickly: batch 16, checks every 5 steps, a test set of three chunks. */
     private static RunSpec.Builder quick() {
@@ -44,15 +33,11 @@ class OnlineProtocolTest {
                 .learningRate(0.05).weightDecay(0).cap(16 * 400).backend("reference").threads(1);
     }
 
-    private static RunRecord run(RunSpec spec) {
-        return OnlineProtocol.run(spec, AFFINE, TOY, reference, ProgressListener.NONE);
-    }
-
     @Test
     void aWholeLadderIsCrossedInOneRunAtItsFirstCrossings() {
         List<CurvePoint> heard = new ArrayList<>();
         RunSpec spec = quick().thresholds(0.01, 0.5, 0.1).build();
-        RunRecord r = OnlineProtocol.run(spec, AFFINE, TOY, reference, (p, elapsed) -> heard.add(p));
+        RunRecord r = OnlineProtocol.run(spec, AFFINE, TOY, FIXTURES.reference(), (p, elapsed) -> heard.add(p));
 
         assertEquals(Status.COMPLETED, r.status());
         assertEquals(List.of(0.5, 0.1, 0.01), r.spec().thresholds(), "the ladder is sorted descending");
@@ -79,7 +64,7 @@ class OnlineProtocolTest {
     @Test
     void stepsTrainOnConsecutivePromptsAndTheTestSetIsDrawnOnce() {
         ToyTask.DRAWS.clear();
-        RunRecord r = run(quick().thresholds(1e-30).cap(16 * 40).build());
+        RunRecord r = FIXTURES.run(quick().thresholds(1e-30).cap(16 * 40).build());
         List<ToyTask.Draw> test = ToyTask.DRAWS.stream().filter(d -> d.split() == Task.Split.TEST).toList();
         List<ToyTask.Draw> train = ToyTask.DRAWS.stream().filter(d -> d.split() == Task.Split.TRAIN).toList();
         assertEquals(List.of(new ToyTask.Draw(Task.Split.TEST, "test", 0, 1000),
@@ -96,7 +81,7 @@ class OnlineProtocolTest {
     void anImpossibleThresholdIsCensoredAtTheCapWithoutAnException() {
         // cap 1000 with batch 64 allows 15 steps; checks every 4 steps: the last check is at step 12.
         RunSpec spec = quick().batch(64).cap(1000).checkEvery(4).learningRate(1e-3).thresholds(10.0, 1e-30).build();
-        RunRecord r = run(spec);
+        RunRecord r = FIXTURES.run(spec);
         assertEquals(Status.CENSORED, r.status());
         assertEquals(12, r.steps());
         assertEquals(12 * 64, r.promptsSeen());
@@ -109,7 +94,7 @@ class OnlineProtocolTest {
     @Test
     void hugeLabelsDivergeAndAreRecordedAsSuch() {
         RunSpec spec = quick().taskOption("scale", "1e200").thresholds(0.5).build();
-        RunRecord r = run(spec);
+        RunRecord r = FIXTURES.run(spec);
         assertEquals(Status.DIVERGED, r.status());
         assertEquals(1, r.curve().size(), "the first check sees the overflow and stops");
         assertFalse(Double.isFinite(r.curve().getFirst().trainLoss()));
@@ -152,13 +137,13 @@ class OnlineProtocolTest {
 
     @Test
     void everythingTheRunAllocatesIsClosedEvenWhenItFails() {
-        run(quick().thresholds(0.1).build());
-        assertEquals(0, reference.liveBuffers(), "a finished run leaves no buffer on the open backend");
+        FIXTURES.run(quick().thresholds(0.1).build());
+        assertEquals(0, FIXTURES.reference().liveBuffers(), "a finished run leaves no buffer on the open backend");
 
         RunSpec failing = quick().learnerOption("fail-at-call", 8).thresholds(1e-30).build();
-        var e = assertThrows(IllegalStateException.class, () -> run(failing));
+        var e = assertThrows(IllegalStateException.class, () -> FIXTURES.run(failing));
         assertTrue(e.getMessage().contains("fails as configured"), e.getMessage());
-        assertEquals(0, reference.liveBuffers(), "a run that failed halfway leaves no buffer");
+        assertEquals(0, FIXTURES.reference().liveBuffers(), "a run that failed halfway leaves no buffer");
     }
 
     @Test
@@ -185,23 +170,23 @@ class OnlineProtocolTest {
     @Test
     void badOptionsAreRejectedByNameBeforeAnythingRuns() {
         var unknown = assertThrows(IllegalArgumentException.class,
-                () -> run(quick().learnerOption("heads", 2).thresholds(0.1).build()));
+                () -> FIXTURES.run(quick().learnerOption("heads", 2).thresholds(0.1).build()));
         assertTrue(unknown.getMessage().contains("'heads'") && unknown.getMessage().contains("fail-at-call"),
                 unknown.getMessage());
         var range = assertThrows(IllegalArgumentException.class,
-                () -> run(quick().taskOption("N", 0).thresholds(0.1).build()));
+                () -> FIXTURES.run(quick().taskOption("N", 0).thresholds(0.1).build()));
         assertTrue(range.getMessage().contains("'N'") && range.getMessage().contains("[1, 64]"), range.getMessage());
         var tooSparse = assertThrows(IllegalArgumentException.class,
-                () -> run(quick().cap(640).batch(64).checkEvery(11).thresholds(0.1).build()));
+                () -> FIXTURES.run(quick().cap(640).batch(64).checkEvery(11).thresholds(0.1).build()));
         assertTrue(tooSparse.getMessage().contains("'check-every'") && tooSparse.getMessage().contains("10"),
                 tooSparse.getMessage());
-        assertEquals(0, reference.liveBuffers());
+        assertEquals(0, FIXTURES.reference().liveBuffers());
     }
 
     @Test
     void theJsonHasNstarPerThresholdAndTheCensoredList() {
         RunSpec spec = quick().batch(64).cap(640).checkEvery(2).learningRate(1e-3).thresholds(10.0, 1e-30).build();
-        RunRecord r = run(spec);
+        RunRecord r = FIXTURES.run(spec);
         @SuppressWarnings("unchecked")
         Map<String, Object> json = (Map<String, Object>) Json.parse(r.toJson());
         @SuppressWarnings("unchecked")

@@ -4,15 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.samplex.experiment.Fixtures.AFFINE;
+import static org.samplex.experiment.Fixtures.TOY;
 
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.samplex.api.Backend;
-import org.samplex.api.BackendOptions;
-import org.samplex.api.Services;
 import org.samplex.api.learn.Batch;
 import org.samplex.api.learn.Task;
 import org.samplex.api.rng.RngStream;
@@ -21,33 +20,17 @@ import org.samplex.experiment.RunRecord.CurvePoint;
 
 /** The fixed-n protocol's indexing and the inspect option. */
 class ProtocolOptionsTest {
-    private static final ToyTask.Provider TOY = new ToyTask.Provider();
-    private static final AffineLearner.Provider AFFINE = new AffineLearner.Provider();
-
-    private static Backend reference;
-
-    @BeforeAll
-    static void open() {
-        reference = Services.discover().backend("reference").open(BackendOptions.threads(1));
-    }
-
-    @AfterAll
-    static void close() {
-        reference.close();
-    }
+    @RegisterExtension
+    static final Fixtures FIXTURES = new Fixtures();
 
     private static RunSpec.Builder quick() {
         return RunSpec.builder("affine", "toy").batch(16).checkEvery(5).testSize(300).learningRate(0.05)
                 .weightDecay(0).backend("reference").threads(1).thresholds(1e-30);
     }
 
-    private static RunRecord run(RunSpec spec) {
-        return OnlineProtocol.run(spec, AFFINE, TOY, reference, ProgressListener.NONE);
-    }
-
     private static List<ToyTask.Draw> trainDraws(RunSpec spec) {
         ToyTask.DRAWS.clear();
-        run(spec);
+        FIXTURES.run(spec);
         return ToyTask.DRAWS.stream().filter(d -> d.split() == Task.Split.TRAIN).toList();
     }
 
@@ -75,26 +58,27 @@ class ProtocolOptionsTest {
     void aJoinedBatchHoldsThePromptsOfItsParts() {
         // With n = 8, a batch of 16 holds prompts 0..7 twice and a batch of 8 holds them once: the mean loss and
         // its gradient are the same, so both runs learn the same parameters step by step.
-        List<CurvePoint> twice = run(quick().trainSet(8L).batch(16).cap(16 * 20).build()).curve();
-        List<CurvePoint> once = run(quick().trainSet(8L).batch(8).cap(8 * 20).build()).curve();
+        List<CurvePoint> twice = FIXTURES.run(quick().trainSet(8L).batch(16).cap(16 * 20).build()).curve();
+        List<CurvePoint> once = FIXTURES.run(quick().trainSet(8L).batch(8).cap(8 * 20).build()).curve();
         assertEquals(once.size(), twice.size());
         for (int i = 0; i < once.size(); i++) {
             assertEquals(once.get(i).step(), twice.get(i).step());
             assertEquals(once.get(i).testMse(), twice.get(i).testMse(), 1e-9 * once.get(i).testMse());
         }
-        List<CurvePoint> online = run(quick().batch(8).cap(8 * 20).build()).curve();
+        List<CurvePoint> online = FIXTURES.run(quick().batch(8).cap(8 * 20).build()).curve();
         assertFalse(online.getLast().testMse() == once.getLast().testMse(), "fresh prompts learn otherwise");
     }
 
     @Test
     void inspectKeepsTheLearnersMatricesOnTestPromptZero() {
         RunSpec spec = quick().inspect(true).cap(16 * 10).taskOption("N", 3).taskOption("d", 4).build();
-        RunRecord r = run(spec);
+        RunRecord r = FIXTURES.run(spec);
         assertEquals(List.of("prompt", "weight"), List.copyOf(r.artifacts().keySet()));
         assertEquals(1, r.artifacts().get("weight").length);
         assertEquals(4, r.artifacts().get("weight")[0].length);
         double[][] prompt = r.artifacts().get("prompt");
         Task task = TOY.create(TOY.schema().validate(OnlineProtocol.resolve(spec, AFFINE, TOY).taskOptions()), 0);
+        Backend reference = FIXTURES.reference();
         try (Arena arena = new Arena(reference)) {
             Batch expected = task.batch(reference, arena, Task.Split.TEST, RngStream.of(0, "test"), 0, 1);
             double[] tokens = new double[3 * 4];
@@ -108,7 +92,7 @@ class ProtocolOptionsTest {
         Map<String, Object> json = (Map<String, Object>) Json.parse(r.toJson());
         assertTrue(json.containsKey("artifacts"));
 
-        RunRecord plain = run(quick().cap(16 * 10).build());
+        RunRecord plain = FIXTURES.run(quick().cap(16 * 10).build());
         assertTrue(plain.artifacts().isEmpty());
         assertFalse(((Map<?, ?>) Json.parse(plain.toJson())).containsKey("artifacts"));
     }

@@ -6,40 +6,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.samplex.experiment.Fixtures.AFFINE;
+import static org.samplex.experiment.Fixtures.TOY;
 
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.samplex.api.Backend;
-import org.samplex.api.BackendOptions;
-import org.samplex.api.Services;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.samplex.experiment.RunRecord.Status;
 
 class RunRecordJsonTest {
-    private static final ToyTask.Provider TOY = new ToyTask.Provider();
-    private static final AffineLearner.Provider AFFINE = new AffineLearner.Provider();
-
-    private static Backend reference;
-
-    @BeforeAll
-    static void open() {
-        reference = Services.discover().backend("reference").open(BackendOptions.threads(1));
-    }
-
-    @AfterAll
-    static void close() {
-        reference.close();
-    }
+    @RegisterExtension
+    static final Fixtures FIXTURES = new Fixtures();
 
     private static RunSpec.Builder quick() {
         return RunSpec.builder("affine", "toy").batch(16).checkEvery(5).testSize(300).learningRate(0.05)
                 .weightDecay(0).cap(16 * 200).backend("reference").threads(1);
-    }
-
-    private static RunRecord run(RunSpec spec) {
-        return OnlineProtocol.run(spec, AFFINE, TOY, reference, ProgressListener.NONE);
     }
 
     /** Every component equal; the spec up to option number types, which resolving restores. */
@@ -66,19 +48,19 @@ class RunRecordJsonTest {
 
     @Test
     void aRecordReadBackFromItsJsonIsTheRecordWritten() {
-        RunRecord completed = run(quick().thresholds(0.5, 0.1).inspect(true).trainSet(100L).build());
+        RunRecord completed = FIXTURES.run(quick().thresholds(0.5, 0.1).inspect(true).trainSet(100L).build());
         assertEquals(Status.COMPLETED, completed.status());
         assertFalse(completed.artifacts().isEmpty());
         assertSameRecord(completed, RunRecord.fromJson(completed.toJson()));
 
-        RunRecord censored = run(quick().cap(320).thresholds(10.0, 1e-30).build());
+        RunRecord censored = FIXTURES.run(quick().cap(320).thresholds(10.0, 1e-30).build());
         assertEquals(Status.CENSORED, censored.status());
         assertSameRecord(censored, RunRecord.fromJson(censored.toJson()));
     }
 
     @Test
     void aDivergedRecordReadsBackWithNaNWhereJsonHasNull() {
-        RunRecord diverged = run(quick().taskOption("scale", "1e200").thresholds(0.5).build());
+        RunRecord diverged = FIXTURES.run(quick().taskOption("scale", "1e200").thresholds(0.5).build());
         assertEquals(Status.DIVERGED, diverged.status());
         RunRecord back = RunRecord.fromJson(diverged.toJson());
         assertTrue(Double.isNaN(back.curve().getFirst().trainLoss()), "an overflowed loss has no JSON number");
@@ -117,7 +99,7 @@ class RunRecordJsonTest {
 
     @Test
     void damagedJsonIsRejectedNamingTheKey() {
-        RunRecord r = run(quick().cap(160).thresholds(10.0).build());
+        RunRecord r = FIXTURES.run(quick().cap(160).thresholds(10.0).build());
         String json = r.toJson();
         var missing = assertThrows(IllegalArgumentException.class,
                 () -> RunRecord.fromJson(json.replace("\"prompts_seen\"", "\"prompts_sen\"")));

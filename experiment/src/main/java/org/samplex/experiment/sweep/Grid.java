@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * One grid of a sweep plan: the axes whose cross product are the runs, and the protocol settings they share.
@@ -120,15 +121,22 @@ record Grid(String task, List<String> learners, List<Integer> positions, List<In
 
     // ---- reading the values of one key ----
 
-    private static String word(Map<String, PlanNode> m, String key) {
+    /**
+     * What {@code read} makes of a key's node; null when the key is not given or has no value, so that the grid
+     * underneath fills it ({@link #over}).
+     */
+    private static <T> T given(Map<String, PlanNode> m, String key, Function<PlanNode, T> read) {
         PlanNode n = m.get(key);
-        if (n == null || n.value() == null) {
-            return null;
-        }
-        if (!(n.value() instanceof String s) || s.isBlank()) {
-            throw n.error(key, "must be a name, got " + describe(n));
-        }
-        return s.strip();
+        return n == null || n.value() == null ? null : read.apply(n);
+    }
+
+    private static String word(Map<String, PlanNode> m, String key) {
+        return given(m, key, n -> {
+            if (!(n.value() instanceof String s) || s.isBlank()) {
+                throw n.error(key, "must be a name, got " + describe(n));
+            }
+            return s.strip();
+        });
     }
 
     /** A scalar or a list of scalars, as text; "a,b" in a scalar is two values (flags give lists that way). */
@@ -156,32 +164,16 @@ record Grid(String task, List<String> learners, List<Integer> positions, List<In
     }
 
     private static List<String> words(Map<String, PlanNode> m, String key) {
-        PlanNode n = m.get(key);
-        return n == null || n.value() == null ? null : texts(n, key);
+        return given(m, key, n -> texts(n, key));
     }
 
     private static List<Integer> integers(Map<String, PlanNode> m, String key, int min) {
-        PlanNode n = m.get(key);
-        if (n == null || n.value() == null) {
-            return null;
-        }
-        List<Integer> out = new ArrayList<>();
-        for (String t : texts(n, key)) {
-            out.add((int) parseLong(n, key, t, min, Integer.MAX_VALUE));
-        }
-        return List.copyOf(out);
+        return given(m, key, n -> texts(n, key).stream()
+                .map(t -> (int) parseLong(n, key, t, min, Integer.MAX_VALUE)).toList());
     }
 
     private static List<Double> reals(Map<String, PlanNode> m, String key) {
-        PlanNode n = m.get(key);
-        if (n == null || n.value() == null) {
-            return null;
-        }
-        List<Double> out = new ArrayList<>();
-        for (String t : texts(n, key)) {
-            out.add(parseDouble(n, key, t));
-        }
-        return List.copyOf(out);
+        return given(m, key, n -> texts(n, key).stream().map(t -> parseDouble(n, key, t)).toList());
     }
 
     /** {@code seeds}: a count (with {@code first-seed}) or a list. */
@@ -209,7 +201,7 @@ record Grid(String task, List<String> learners, List<Integer> positions, List<In
             return List.copyOf(out);
         }
         long count = parseLong(n, "seeds", given.getFirst(), 1, 1_000_000);
-        long start = first == null ? 0 : parseLong(first, "first-seed", (String) scalar(first, "first-seed"), 0,
+        long start = first == null ? 0 : parseLong(first, "first-seed", scalar(first, "first-seed"), 0,
                 Long.MAX_VALUE - count);
         List<Long> out = new ArrayList<>();
         for (long s = start; s < start + count; s++) {
@@ -219,10 +211,11 @@ record Grid(String task, List<String> learners, List<Integer> positions, List<In
     }
 
     private static Map<String, List<String>> options(Map<String, PlanNode> m, String key) {
-        PlanNode n = m.get(key);
-        if (n == null || n.value() == null) {
-            return null;
-        }
+        return given(m, key, n -> optionsOf(n, key));
+    }
+
+    /** A map of option: value (or list of values), each value as text. */
+    private static Map<String, List<String>> optionsOf(PlanNode n, String key) {
         if (!(n.value() instanceof Map<?, ?> entries)) {
             throw n.error(key, "must be a map of option: value (or list of values), got " + describe(n));
         }
@@ -238,10 +231,10 @@ record Grid(String task, List<String> learners, List<Integer> positions, List<In
     }
 
     private static Map<String, Map<String, List<String>>> learnerOptions(Map<String, PlanNode> m) {
-        PlanNode n = m.get("learner-options");
-        if (n == null || n.value() == null) {
-            return null;
-        }
+        return given(m, "learner-options", Grid::learnerOptionsOf);
+    }
+
+    private static Map<String, Map<String, List<String>>> learnerOptionsOf(PlanNode n) {
         if (!(n.value() instanceof Map<?, ?> entries)) {
             throw n.error("learner-options", "must be a map of option: values, got " + describe(n));
         }
@@ -250,8 +243,7 @@ record Grid(String task, List<String> learners, List<Integer> positions, List<In
             String name = (String) e.getKey();
             PlanNode v = (PlanNode) e.getValue();
             if (v.value() instanceof Map<?, ?>) {
-                out.computeIfAbsent(name, k -> new LinkedHashMap<>())
-                        .putAll(options(Map.of(name, v), name));
+                out.computeIfAbsent(name, k -> new LinkedHashMap<>()).putAll(optionsOf(v, name));
                 continue;
             }
             if (v.value() == null) {
@@ -269,38 +261,30 @@ record Grid(String task, List<String> learners, List<Integer> positions, List<In
     }
 
     private static Long longValue(Map<String, PlanNode> m, String key) {
-        PlanNode n = m.get(key);
-        return n == null || n.value() == null ? null : parseLong(n, key, (String) scalar(n, key), 0, Long.MAX_VALUE);
+        return given(m, key, n -> parseLong(n, key, scalar(n, key), 0, Long.MAX_VALUE));
     }
 
     private static Integer integer(Map<String, PlanNode> m, String key) {
-        PlanNode n = m.get(key);
-        return n == null || n.value() == null ? null
-                : (int) parseLong(n, key, (String) scalar(n, key), Integer.MIN_VALUE, Integer.MAX_VALUE);
+        return given(m, key, n -> (int) parseLong(n, key, scalar(n, key), Integer.MIN_VALUE, Integer.MAX_VALUE));
     }
 
     private static Double real(Map<String, PlanNode> m, String key) {
-        PlanNode n = m.get(key);
-        return n == null || n.value() == null ? null : parseDouble(n, key, (String) scalar(n, key));
+        return given(m, key, n -> parseDouble(n, key, scalar(n, key)));
     }
 
     private static Boolean bool(Map<String, PlanNode> m, String key) {
-        PlanNode n = m.get(key);
-        if (n == null || n.value() == null) {
-            return null;
-        }
-        return switch (((String) scalar(n, key)).strip()) {
+        return given(m, key, n -> switch (scalar(n, key).strip()) {
             case "true" -> true;
             case "false" -> false;
             default -> throw n.error(key, "must be true or false, got " + describe(n));
-        };
+        });
     }
 
-    private static Object scalar(PlanNode n, String key) {
-        if (!(n.value() instanceof String)) {
+    private static String scalar(PlanNode n, String key) {
+        if (!(n.value() instanceof String s)) {
             throw n.error(key, "must be a single value, got " + describe(n));
         }
-        return n.value();
+        return s;
     }
 
     private static long parseLong(PlanNode n, String key, String text, long min, long max) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import org.samplex.experiment.RunSpec;
 
 /**
@@ -301,30 +302,14 @@ public record Plan(String description, List<Grid> grids) {
         RunSpec.Builder b = RunSpec.builder(cell.learner(), g.task() != null ? g.task() : DEFAULT_TASK)
                 .learnerOptions(cell.learnerOptions()).taskOptions(cell.taskOptions()).seed(seed).backend(backend)
                 .checkEvery(g.checkEvery()).trainSet(g.trainSet());
-        if (g.thresholds() != null) {
-            b.thresholds(g.thresholds());
-        }
-        if (g.cap() != null) {
-            b.cap(g.cap());
-        }
-        if (g.testSize() != null) {
-            b.testSize(g.testSize());
-        }
-        if (g.batch() != null) {
-            b.batch(g.batch());
-        }
-        if (g.learningRate() != null) {
-            b.learningRate(g.learningRate());
-        }
-        if (g.weightDecay() != null) {
-            b.weightDecay(g.weightDecay());
-        }
-        if (g.taskSeed() != null) {
-            b.taskSeed(g.taskSeed());
-        }
-        if (g.inspect() != null) {
-            b.inspect(g.inspect());
-        }
+        setIfGiven(g.thresholds(), b::thresholds);
+        setIfGiven(g.cap(), b::cap);
+        setIfGiven(g.testSize(), b::testSize);
+        setIfGiven(g.batch(), b::batch);
+        setIfGiven(g.learningRate(), b::learningRate);
+        setIfGiven(g.weightDecay(), b::weightDecay);
+        setIfGiven(g.taskSeed(), b::taskSeed);
+        setIfGiven(g.inspect(), b::inspect);
         RunSpec resolved;
         try {
             resolved = trainer.resolve(b.build());
@@ -332,5 +317,12 @@ public record Plan(String description, List<Grid> grids) {
             throw new IllegalArgumentException("run " + label + ": " + e.getMessage(), e);
         }
         return new PlannedRun(RunKeys.of(resolved), resolved, label);
+    }
+
+    /** Sets a value the plan gives; one it leaves out keeps the builder's default. */
+    private static <T> void setIfGiven(T value, Consumer<T> set) {
+        if (value != null) {
+            set.accept(value);
+        }
     }
 }
