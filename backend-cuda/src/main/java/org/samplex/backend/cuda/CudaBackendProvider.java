@@ -17,8 +17,8 @@ import org.samplex.api.Probe;
  */
 public final class CudaBackendProvider implements BackendProvider {
 
-    /** Why {@link #open} fails even on a machine with a working GPU, until the kernels exist. */
-    static final String NOT_IMPLEMENTED = "the CUDA kernels are not implemented yet (issue 6)";
+    /** The backend options {@link #open} accepts, with their values. */
+    static final String ACCEPTED_OPTIONS = "tf32 (true or false)";
 
     /** A library the backend needs: its file name and the words for "missing". */
     private record Need(String soname, String missing) {
@@ -86,9 +86,30 @@ public final class CudaBackendProvider implements BackendProvider {
 
     @Override
     public Backend open(BackendOptions options) {
+        boolean tf32 = tf32(options);
         Probe p = probe();
-        // Until issue 6 the probe is never available; this keeps open() honest if that changes first.
-        throw new BackendUnavailableException(name(), p.available() ? NOT_IMPLEMENTED : p.reason());
+        if (!p.available()) {
+            throw new BackendUnavailableException(name(), p.reason());
+        }
+        return new CudaBackend(new CudaDevice(0, tf32));
+    }
+
+    /** Whether TF32 tensor-core GEMMs were asked for; any other key or value is rejected by name. */
+    static boolean tf32(BackendOptions options) {
+        boolean tf32 = false;
+        for (var e : options.extra().entrySet()) {
+            if (!e.getKey().equals("tf32")) {
+                throw new IllegalArgumentException("backend 'cuda' has no option '" + e.getKey() + "'; accepted: "
+                        + ACCEPTED_OPTIONS);
+            }
+            tf32 = switch (e.getValue()) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> throw new IllegalArgumentException("backend 'cuda' option 'tf32' takes true or false, got '"
+                        + e.getValue() + "'");
+            };
+        }
+        return tf32;
     }
 
     private Probe computeProbe() {
@@ -135,8 +156,8 @@ public final class CudaBackendProvider implements BackendProvider {
         if (r.devices().isEmpty()) {
             return Probe.unavailable("no CUDA device: the driver reports 0 devices", details);
         }
-        // Found a device, but open() cannot work yet, so the probe says so instead of claiming availability.
-        return Probe.unavailable(r.devices().getFirst() + " found, but " + NOT_IMPLEMENTED, details);
+        return Probe.available(r.devices().getFirst() + ", driver CUDA " + DeviceQuery.version(r.driverVersion()),
+                details);
     }
 
     static String javacppCacheDir() {

@@ -115,19 +115,29 @@ class CudaBackendProviderTest {
     }
 
     @Test
-    void aDeviceIsReportedButTheBackendSaysItCannotOpenYet() throws IOException {
+    void aDeviceMakesTheProbeAvailableWithItsSummary() throws IOException {
         touch("libcuda.so.1", "libcudart.so.13", "libcublas.so.13", "libcublasLt.so.13", "libnvrtc.so.13");
         CudaBackendProvider p = fake(countingQuery(new DeviceQuery.Result(13000, 13000,
                 List.of("NVIDIA H200, compute capability 9.0, 140.4 GiB"), null)));
         Probe probe = p.probe();
-        assertFalse(probe.available());
-        assertTrue(probe.reason().contains("NVIDIA H200"));
-        assertTrue(probe.reason().contains("not implemented"));
+        assertTrue(probe.available(), probe.reason());
+        assertEquals("NVIDIA H200, compute capability 9.0, 140.4 GiB, driver CUDA 13.0", probe.reason());
         assertEquals("CUDA 13.0", details(probe).get("driver"));
-        BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
-                () -> p.open(BackendOptions.defaults()));
-        assertEquals("cuda", e.backend());
-        assertTrue(e.getMessage().contains("issue 6"));
+        assertEquals("1", details(probe).get("devices"));
+    }
+
+    @Test
+    void optionsAreCheckedBeforeTheDevice() {
+        CudaBackendProvider p = fake(countingQuery(null));
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> p.open(new BackendOptions(0, Map.of("tf16", "true"))));
+        assertEquals("backend 'cuda' has no option 'tf16'; accepted: tf32 (true or false)", unknown.getMessage());
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> p.open(new BackendOptions(0, Map.of("tf32", "yes"))));
+        assertTrue(bad.getMessage().contains("'tf32' takes true or false, got 'yes'"), bad.getMessage());
+        assertTrue(CudaBackendProvider.tf32(new BackendOptions(0, Map.of("tf32", "true"))));
+        assertFalse(CudaBackendProvider.tf32(BackendOptions.defaults()));
+        assertThrows(BackendUnavailableException.class, () -> p.open(new BackendOptions(0, Map.of("tf32", "false"))));
     }
 
     @Test
