@@ -1,0 +1,311 @@
+#!/usr/bin/env bash
+# The GPU check (issue 6), run on the device machine from the repository root with dist/ carried:
+#   device tool run: command "bash scripts/gpu-check.sh", carry ["dist"], timeout_s 540
+# That machine has no JDK, Maven or network; dist/gpu-bundle.tar.gz (scripts/gpu-bundle.sh) brings a jlink'd
+# JDK 25, the CLI and its jars, backend-cuda's test classes with the JUnit console launcher, and torch_qstr.py.
+#
+# Steps, each under `timeout` and inside one overall deadline (default 450 s, so the whole check ends in under
+# 8 minutes): unpack into /tmp; find the CUDA 13 libraries (ldconfig cache, else the CUDA toolkit or the Python
+# nvidia packages, exported on LD_LIBRARY_PATH); nvidia-smi's one-line summary and `samplex doctor`; the
+# backend-cuda tests tagged `gpu` through the console launcher; timed training with `samplex train` for
+# transformer and mlp at N = 12, batch 64, a fixed number of steps (a cap and an unreachable threshold), on
+# cuda and on cpu for reference; torch_qstr.py with --device cuda on the same protocol. It prints one short
+# table at the end. `samplex bench` does not exist yet (issue 5), so the timings come from `samplex train
+# --json`: steps / wall_seconds.train (the test evaluations are timed apart and left out).
+#
+# Without a GPU (or while the cuda backend cannot run) every part still runs or says why it did not: the gpu
+# tests skip themselves, `--backend cuda` exits 3 with the probe's reason, and the table says so.
+#
+# Logs (at most 8 files, the device tool's limit) go to $OUT, or /tmp/samplex-gpu-out when OUT is unset:
+#   check.log (this transcript), summary.txt (the table), env.txt (nvidia-smi, libraries, doctor, bundle),
+#   gpu-tests.log and gpu-tests-reports.tar.gz (JUnit), samplex-runs.log (each run's stderr and JSON record),
+#   torch.log.
+# Settings (environment): GPU_BUNDLE (archive, default dist/gpu-bundle.tar.gz), CHECK_DEADLINE_S (450),
+# CHECK_N (12), CHECK_LEARNERS ("transformer mlp"), CHECK_CAP (prompts on cuda and torch, 192000 = 3000 steps),
+# CHECK_CPU_CAP (prompts on cpu, 64000 = 1000 steps).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+readonly started=$SECONDS
+readonly deadline=${CHECK_DEADLINE_S:-450}
+readonly archive=${GPU_BUNDLE:-dist/gpu-bundle.tar.gz}
+readonly n=${CHECK_N:-12}
+readonly learners=${CHECK_LEARNERS:-transformer mlp}
+readonly cap=${CHECK_CAP:-192000}
+readonly cpu_cap=${CHECK_CPU_CAP:-64000}
+readonly batch=64
+readonly threshold=1e-12   # unreachable: every run goes to its cap, a fixed number of steps
+readonly unpack_root=/tmp
+readonly bundle=$unpack_root/samplex-gpu
+out=${OUT:-/tmp/samplex-gpu-out}
+mkdir -p "$out"
+work=$(mktemp -d /tmp/samplex-gpu-work.XXXXXX)
+exec > >(tee -a "$out/check.log") 2>&1
+tee_pid=$!
+
+say() { echo "[gpu-check $(( SECONDS - started ))s] $*"; }
+
+# The seconds a part may take: its own limit, or what is left before the deadline (less a reserve for the
+# table), whichever is smaller; 0 when too little is left to start it.
+budget() {
+  local left=$(( deadline - (SECONDS - started) - 10 ))
+  if (( left < 15 )); then echo 0; elif (( left < $1 )); then echo "$left"; else echo "$1"; fi
+}
+
+# --- unpack ---------------------------------------------------------------------------------------------------
+bundle_state="ok"
+if [[ ! -f "$archive" ]]; then
+  bundle_state="missing: $archive (run scripts/gpu-bundle.sh and carry dist)"
+else
+  rm -rf "$bundle"
+  if ! timeout 120 tar -xzf "$archive" -C "$unpack_root"; then
+    bundle_state="could not unpack $archive"
+  elif [[ ! -x "$bundle/jdk/bin/java" ]]; then
+    bundle_state="no runtime in $archive"
+  fi
+fi
+say "bundle: $bundle_state"
+[[ -f "$bundle/BUNDLE.txt" ]] && sed 's/^/  /' "$bundle/BUNDLE.txt"
+
+# --- GPU and CUDA libraries -----------------------------------------------------------------------------------
+gpu_line="no GPU (nvidia-smi not found)"
+has_gpu=0
+if command -v nvidia-smi >/dev/null 2>&1; then
+  if line=$(timeout 30 nvidia-smi --query-gpu=name,driver_version,compute_cap,memory.total \
+      --format=csv,noheader 2>&1) && [[ -n "$line" ]]; then
+    gpu_line=$(echo "$line" | head -n 1)
+    has_gpu=1
+  else
+    gpu_line="no GPU (nvidia-smi: $(echo "$line" | head -n 1))"
+  fi
+fi
+say "gpu: $gpu_line"
+
+# Each library the cuda backend loads: found through LD_LIBRARY_PATH or the ldconfig cache, else looked for in
+# the toolkit's and PyTorch's folders, whose folder then goes on LD_LIBRARY_PATH.
+cuda_libs="libcuda.so.1 libcudart.so.13 libcublas.so.13 libcublasLt.so.13 libnvrtc.so.13 libnvrtc-builtins.so.13"
+lib_dirs=(/usr/local/nvidia/lib64 /usr/local/cuda/targets/x86_64-linux/lib /usr/local/cuda/lib64
+  /opt/torch/.venv/lib/python3*/site-packages/nvidia/*/lib)
+ldcache=$(ldconfig -p 2>/dev/null || true)
+lib_missing=()
+lib_added=()
+in_ld_path() {
+  local d
+  IFS=: read -r -a dirs <<< "${LD_LIBRARY_PATH:-}"
+  for d in "${dirs[@]}"; do
+    compgen -G "$d/$1*" >/dev/null && return 0
+  done
+  return 1
+}
+for lib in $cuda_libs; do
+  in_ld_path "$lib" && continue
+  grep -q "[[:space:]]$lib[^[:space:]]* (" <<< "$ldcache" && continue
+  found=""
+  for d in "${lib_dirs[@]}"; do
+    if compgen -G "$d/$lib*" >/dev/null; then found=$d; break; fi
+  done
+  if [[ -n "$found" ]]; then
+    export LD_LIBRARY_PATH="$found${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+    lib_added+=("$lib in $found")
+  else
+    lib_missing+=("$lib")
+  fi
+done
+if (( ${#lib_missing[@]} )); then
+  libs_state="missing ${lib_missing[*]}"
+elif (( ${#lib_added[@]} )); then
+  libs_state="found (added to LD_LIBRARY_PATH: ${lib_added[*]})"
+else
+  libs_state="found (ldconfig cache / LD_LIBRARY_PATH)"
+fi
+say "cuda 13 libraries: $libs_state"
+
+# The CLI through its own launcher, on the bundle's runtime, without the launcher's build check.
+samplex=(env JAVA_HOME="$bundle/jdk" SAMPLEX_NO_BUILD=1 "$bundle/samplex")
+
+{
+  echo "== nvidia-smi"; timeout 30 nvidia-smi 2>&1 || echo "(no nvidia-smi)"
+  echo "== cuda libraries: $libs_state"; echo "LD_LIBRARY_PATH=${LD_LIBRARY_PATH:-}"
+  grep -E 'libcuda\.so|libcudart|libcublas|libnvrtc' <<< "$ldcache" || echo "(none in the ldconfig cache)"
+  echo "== bundle: $bundle_state"; cat "$bundle/BUNDLE.txt" 2>/dev/null
+} > "$out/env.txt" 2>&1
+doctor_state="not run"
+if [[ "$bundle_state" == ok ]]; then
+  t=$(budget 60)
+  if (( t > 0 )); then
+    echo "== samplex doctor" >> "$out/env.txt"
+    timeout -k 5 "$t" "${samplex[@]}" doctor >> "$out/env.txt" 2>&1
+    doctor_state="exit $?"
+  fi
+fi
+say "samplex doctor: $doctor_state (env.txt)"
+
+# --- GPU-tagged tests -----------------------------------------------------------------------------------------
+# A count from the console launcher's summary ("[        12 tests successful      ]").
+test_count() {
+  sed -n "s/^\[ *\([0-9]*\) tests $1 *\]$/\1/p" "$out/gpu-tests.log" | head -n 1
+}
+tests_state="not run"
+if [[ "$bundle_state" != ok ]]; then
+  tests_state="not run (no bundle)"
+elif (( $(budget 180) == 0 )); then
+  tests_state="not run (out of time)"
+else
+  t=$(budget 180)
+  cp=$(sed "s|^|$bundle/|" "$bundle/test/classpath.txt" | paste -sd: -)
+  say "gpu tests: backend-cuda, --include-tag gpu (limit ${t}s)..."
+  # The test jars run on the class path (the providers are also in META-INF/services), hence ALL-UNNAMED.
+  timeout -k 10 "$t" "$bundle/jdk/bin/java" -Xss4m --enable-native-access=ALL-UNNAMED \
+    --add-modules jdk.incubator.vector --sun-misc-unsafe-memory-access=allow \
+    -cp "$bundle/test/junit-platform-console-standalone.jar:$cp" \
+    org.junit.platform.console.ConsoleLauncher execute --disable-banner --disable-ansi-colors \
+    --details testfeed --include-engine junit-jupiter --include-tag gpu \
+    --scan-classpath "$bundle/test/classes" --reports-dir "$work/reports" > "$out/gpu-tests.log" 2>&1
+  rc=$?
+  found=$(test_count found); passed=$(test_count successful); failed=$(test_count failed)
+  skipped=$(test_count skipped); aborted=$(test_count aborted)
+  # The feed names each test as it starts and ends, so a timed-out run still shows where it stopped.
+  failed_tests=$(sed -n 's/^JUnit Jupiter > \(.*\) :: FAILED$/\1/p' "$out/gpu-tests.log" | head -n 5 | paste -sd';' -)
+  if [[ $rc == 124 || $rc == 137 ]]; then
+    tests_state="timed out after ${t}s in: $(sed -n 's/^JUnit Jupiter > \(.*\) :: STARTED$/\1/p' \
+      "$out/gpu-tests.log" | tail -n 1); see gpu-tests.log"
+  elif [[ -z "$passed" ]]; then
+    tests_state="no summary (exit $rc); see gpu-tests.log"
+  else
+    tests_state="$found found: $passed passed, $failed failed, $(( skipped + aborted )) skipped (exit $rc)"
+    if (( found == 0 )); then
+      tests_state="$tests_state; no test tagged gpu in the bundle"
+    elif (( has_gpu == 0 )); then
+      tests_state="$tests_state; no GPU here, so they skip"
+    fi
+  fi
+  (cd "$work" && tar -czf "$out/gpu-tests-reports.tar.gz" reports 2>/dev/null)
+fi
+say "gpu tests: $tests_state"
+
+# --- timed training ---------------------------------------------------------------------------------------------
+# Reads a run record: "<steps> <wall_seconds.train> <status>".
+record_fields() {
+  local py
+  py=$(command -v python3 || true)
+  if [[ -n "$py" ]]; then
+    "$py" -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["steps"], r["wall_seconds"]["train"], r["status"])' "$1" 2>/dev/null
+  else
+    awk '/^  "steps":/ {gsub(/[^0-9]/, "", $2); s = $2} /"wall_seconds"/ {w = 1}
+         w && /"train":/ {gsub(/[ ,]/, "", $2); t = $2; w = 0} /^  "status":/ {gsub(/[",]/, "", $2); st = $2}
+         END {if (s != "") print s, t, st}' "$1"
+  fi
+}
+
+declare -A rate note
+train_one() {  # learner backend cap
+  local learner=$1 backend=$2 runcap=$3 key="$1/$2" t rc fields json="$work/$1-$2.json" err="$work/$1-$2.err"
+  t=$(budget 90)
+  if (( t == 0 )); then rate[$key]="-"; note[$key]="out of time"; return; fi
+  say "samplex train --learner $learner --N $n --backend $backend --cap $runcap (limit ${t}s)..."
+  timeout -k 5 "$t" "${samplex[@]}" train \
+    --learner "$learner" --N "$n" --backend "$backend" --cap "$runcap" --batch "$batch" --thresholds "$threshold" \
+    --test-size 1000 --check-every 100 --json > "$json" 2> "$err"
+  rc=$?
+  { echo "== $learner $backend N=$n cap=$runcap: exit $rc"; cat "$err"; cat "$json"; } >> "$out/samplex-runs.log"
+  if (( rc == 0 )) && fields=$(record_fields "$json") && [[ -n "$fields" ]]; then
+    read -r steps secs status <<< "$fields"
+    rate[$key]=$(awk -v s="$steps" -v w="$secs" 'BEGIN { printf "%.1f", (w > 0 ? s / w : 0) }')
+    note[$key]="$steps steps in $(printf '%.2f' "$secs")s, $status"
+  elif (( rc == 3 )); then
+    rate[$key]="unavailable"
+    note[$key]=$(grep -v '^WARNING' "$err" | tail -n 1)
+  else
+    rate[$key]="failed"
+    note[$key]="exit $rc$([[ $rc == 124 || $rc == 137 ]] && echo " (timed out)"): $(grep -v '^WARNING' "$err" | tail -n 1)"
+  fi
+  say "  -> ${rate[$key]}$([[ ${rate[$key]} == [0-9]* ]] && echo " steps/s") (${note[$key]})"
+}
+
+torch_py=""
+torch_state=""
+for candidate in /opt/torch/.venv/bin/python3 python3; do
+  command -v "$candidate" >/dev/null 2>&1 || continue
+  if probe=$(timeout 60 "$candidate" -c 'import torch; print(torch.__version__, torch.cuda.is_available())' 2>/dev/null); then
+    torch_py=$candidate
+    torch_state="torch $probe"
+    break
+  fi
+done
+if [[ -z "$torch_py" ]]; then
+  torch_state="no python3 with torch here"
+elif [[ "$torch_state" != *True ]]; then
+  torch_state="${torch_state% False}: torch sees no CUDA device"
+  torch_py=""
+elif [[ ! -f "$bundle/torch_qstr.py" ]]; then
+  torch_state="torch_qstr.py is not in the bundle"
+  torch_py=""
+fi
+
+torch_one() {  # learner
+  local learner=$1 model t rc wall
+  model=$([[ $learner == transformer ]] && echo tr || echo "$learner")
+  if [[ -z "$torch_py" ]]; then rate[$learner/torch]="-"; note[$learner/torch]="$torch_state"; return; fi
+  t=$(budget 120)
+  if (( t == 0 )); then rate[$learner/torch]="-"; note[$learner/torch]="out of time"; return; fi
+  say "torch_qstr.py --model $model --N $n --device cuda --cap $cap (limit ${t}s)..."
+  # Two seeds in one process; the second one's wall time is taken (CUDA context, cuBLAS handles and kernel
+  # caches warm). It includes the few test evaluations (every 100 steps on 1,000 prompts).
+  echo "== torch $model N=$n cap=$cap" >> "$out/torch.log"
+  PYTHONUNBUFFERED=1 timeout -k 5 "$t" "$torch_py" "$bundle/torch_qstr.py" --model "$model" --N "$n" --device cuda \
+    --cap "$cap" --batch "$batch" --threshold "$threshold" --check-every 100 --n-test 1000 --seeds 2 \
+    --threads "$(nproc)" > "$work/torch-$model.log" 2>&1
+  rc=$?
+  cat "$work/torch-$model.log" >> "$out/torch.log"
+  wall=$(sed -n 's/^seed=1 .* wall_s=\([0-9.]*\).*/\1/p' "$work/torch-$model.log" | tail -n 1)
+  if (( rc == 0 )) && [[ -n "$wall" ]]; then
+    local steps=$(( (cap + batch - 1) / batch ))
+    rate[$learner/torch]=$(awk -v s="$steps" -v w="$wall" 'BEGIN { printf "%.1f", (w > 0 ? s / w : 0) }')
+    note[$learner/torch]="$steps steps in ${wall}s"
+  else
+    rate[$learner/torch]="failed"
+    note[$learner/torch]="exit $rc$([[ $rc == 124 || $rc == 137 ]] && echo " (timed out)"): $(tail -n 1 "$work/torch-$model.log")"
+  fi
+  say "  -> ${rate[$learner/torch]}$([[ ${rate[$learner/torch]} == [0-9]* ]] && echo " steps/s") (${note[$learner/torch]})"
+}
+
+# cuda first, then torch, then the cpu reference: if time runs short, the comparison that matters is done.
+for learner in $learners; do
+  if [[ "$bundle_state" == ok ]]; then train_one "$learner" cuda "$cap"; else rate[$learner/cuda]="-"; note[$learner/cuda]="no bundle"; fi
+done
+for learner in $learners; do torch_one "$learner"; done
+for learner in $learners; do
+  if [[ "$bundle_state" == ok ]]; then train_one "$learner" cpu "$cpu_cap"; else rate[$learner/cpu]="-"; note[$learner/cpu]="no bundle"; fi
+done
+
+# --- the table ----------------------------------------------------------------------------------------------------
+ratio() {
+  awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2fx", a / b; else printf "-" }'
+}
+{
+  echo "samplex GPU check, $(date -u '+%Y-%m-%d %H:%M UTC'), $(sed -n 's/^commit: \([0-9a-f]\{12\}\).*/commit \1/p' "$bundle/BUNDLE.txt" 2>/dev/null)"
+  echo "gpu: $gpu_line"
+  echo "cuda libraries: $libs_state"
+  echo "gpu tests (backend-cuda, tag gpu): $tests_state"
+  [[ -n "${failed_tests:-}" ]] && echo "  failed: $failed_tests"
+  echo "torch: $torch_state"
+  echo
+  printf '%-12s %3s  %14s  %14s  %14s  %10s\n' model N "samplex cuda" "samplex cpu" "torch cuda" cuda/torch
+  for learner in $learners; do
+    printf '%-12s %3s  %14s  %14s  %14s  %10s\n' "$learner" "$n" "${rate[$learner/cuda]:--}" \
+      "${rate[$learner/cpu]:--}" "${rate[$learner/torch]:--}" "$(ratio "${rate[$learner/cuda]:-}" "${rate[$learner/torch]:-}")"
+  done
+  echo "(training steps per second, batch $batch; cuda and torch $(( cap / batch )) steps, cpu $(( cpu_cap / batch )) steps)"
+  for learner in $learners; do
+    for col in cuda cpu torch; do
+      echo "  $learner $col: ${note[$learner/$col]:-}"
+    done
+  done
+  echo "check took $(( SECONDS - started ))s; logs in $out"
+} > "$out/summary.txt"
+echo
+cat "$out/summary.txt"
+rm -rf "$work"
+# Let tee write the last lines of check.log before the device tool collects $OUT.
+exec >&- 2>&-
+wait "$tee_pid"
