@@ -7,32 +7,31 @@
 # Steps, each under `timeout` and inside one overall deadline (default 450 s, so the whole check ends in under
 # 8 minutes): unpack into /tmp; find the CUDA 13 libraries (ldconfig cache, else the CUDA toolkit or the Python
 # nvidia packages, exported on LD_LIBRARY_PATH); nvidia-smi's one-line summary and `samplex doctor`; the
-# backend-cuda tests tagged `gpu` through the console launcher; timed training with `samplex train` for
-# transformer and mlp at N = 12, batch 64, a fixed number of steps (a cap and an unreachable threshold), on
-# cuda and on cpu for reference; torch_qstr.py with --device cuda on the same protocol. It prints one short
-# table at the end. `samplex bench` does not exist yet (issue 5), so the timings come from `samplex train
-# --json`: steps / wall_seconds.train (the test evaluations are timed apart and left out).
+# backend-cuda tests tagged `gpu` through the console launcher; `samplex bench --json` for transformer, mlp and
+# gru at N = 12 and N = 64, batch 64, on cuda and on cpu for reference (warm numbers: warm-up steps first, then
+# timed steps without profiling, then a separate profiled pass for the ms/step split); torch_qstr.py with
+# --device cuda on the same protocol (a fixed number of steps: a cap and an unreachable threshold; two seeds in
+# one process, the second one's wall time taken). It prints one short table at the end.
 #
 # Without a GPU (or while the cuda backend cannot run) every part still runs or says why it did not: the gpu
 # tests skip themselves, `--backend cuda` exits 3 with the probe's reason, and the table says so.
 #
 # Logs (at most 8 files, the device tool's limit) go to $OUT, or /tmp/samplex-gpu-out when OUT is unset:
 #   check.log (this transcript), summary.txt (the table), env.txt (nvidia-smi, libraries, doctor, bundle),
-#   gpu-tests.log and gpu-tests-reports.tar.gz (JUnit), samplex-runs.log (each run's stderr and JSON record),
+#   gpu-tests.log and gpu-tests-reports.tar.gz (JUnit), samplex-runs.log (each bench's stderr and JSON),
 #   torch.log.
 # Settings (environment): GPU_BUNDLE (archive, default dist/gpu-bundle.tar.gz), CHECK_DEADLINE_S (450),
-# CHECK_N (12), CHECK_LEARNERS ("transformer mlp"), CHECK_CAP (prompts on cuda and torch, 192000 = 3000 steps),
-# CHECK_CPU_CAP (prompts on cpu, 64000 = 1000 steps).
+# CHECK_NS ("12 64"), CHECK_LEARNERS ("transformer mlp gru"), CHECK_CUDA_STEPS (timed steps per bench on cuda,
+# default 1000, gru 200), CHECK_CPU_STEPS (on cpu, default 300, gru 20), CHECK_TORCH_STEPS (per torch seed,
+# default 1000, gru 300).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 readonly started=$SECONDS
 readonly deadline=${CHECK_DEADLINE_S:-450}
 readonly archive=${GPU_BUNDLE:-dist/gpu-bundle.tar.gz}
-readonly n=${CHECK_N:-12}
-readonly learners=${CHECK_LEARNERS:-transformer mlp}
-readonly cap=${CHECK_CAP:-192000}
-readonly cpu_cap=${CHECK_CPU_CAP:-64000}
+readonly ns=${CHECK_NS:-12 64}
+readonly learners=${CHECK_LEARNERS:-transformer mlp gru}
 readonly batch=64
 readonly threshold=1e-12   # unreachable: every run goes to its cap, a fixed number of steps
 readonly unpack_root=/tmp
@@ -183,35 +182,62 @@ else
 fi
 say "gpu tests: $tests_state"
 
-# --- timed training ---------------------------------------------------------------------------------------------
-# Reads a run record: "<steps> <wall_seconds.train> <status>".
-record_fields() {
-  local py
-  py=$(command -v python3 || true)
+# --- timed training: samplex bench ----------------------------------------------------------------------------
+# Steps per bench or torch seed: gru at N = 64 (hidden 500, 64 recurrent steps each way) is far slower than the
+# others, so it gets fewer; the override applies to every learner.
+steps_for() {  # learner where(cuda|cpu|torch)
+  case "$2" in
+    cuda) [[ -n "${CHECK_CUDA_STEPS:-}" ]] && { echo "$CHECK_CUDA_STEPS"; return; }
+          [[ $1 == gru ]] && echo 200 || echo 1000 ;;
+    cpu) [[ -n "${CHECK_CPU_STEPS:-}" ]] && { echo "$CHECK_CPU_STEPS"; return; }
+         [[ $1 == gru ]] && echo 20 || echo 300 ;;
+    torch) [[ -n "${CHECK_TORCH_STEPS:-}" ]] && { echo "$CHECK_TORCH_STEPS"; return; }
+           [[ $1 == gru ]] && echo 300 || echo 1000 ;;
+  esac
+}
+
+py=$(command -v python3 || true)
+# Reads one bench result (a JSON array of one object): "<steps/s> <ms/step>" and, with python3, a second line:
+# the profiled step's split by kernel family (evaluation left out) and the 1000-prompt evaluation's time.
+bench_fields() {
   if [[ -n "$py" ]]; then
-    "$py" -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["steps"], r["wall_seconds"]["train"], r["status"])' "$1" 2>/dev/null
+    "$py" - "$1" <<'EOF' 2>/dev/null
+import json, sys
+r = json.load(open(sys.argv[1]))[0]
+print(f"{r['steps_per_second']:.1f} {r['ms_per_step']:.3f}")
+shares = r.get("shares_percent") or {}
+train = 100 - shares.get("evaluation", 0)
+names = {"gemm": "GEMM", "attention": "attn", "recurrence": "recur", "pointwise_loss": "pointwise",
+         "optimizer": "AdamW", "data": "data", "host": "host"}
+split = ", ".join(f"{label} {100 * shares[k] / train:.0f}%" for k, label in names.items() if k in shares and train > 0)
+prof = r.get("profiled_ms_per_step")
+print(f"{split} (profiled {prof:.3f} ms/step); eval {r['eval_ms']:.1f} ms/1000 prompts" if prof else "no profile")
+EOF
   else
-    awk '/^  "steps":/ {gsub(/[^0-9]/, "", $2); s = $2} /"wall_seconds"/ {w = 1}
-         w && /"train":/ {gsub(/[ ,]/, "", $2); t = $2; w = 0} /^  "status":/ {gsub(/[",]/, "", $2); st = $2}
-         END {if (s != "") print s, t, st}' "$1"
+    awk '/"ms_per_step":/ {gsub(/[ ,]/, "", $2); m = $2} /"steps_per_second":/ {gsub(/[ ,]/, "", $2); s = $2}
+         END {if (s != "") printf "%.1f %.3f\n", s, m}' "$1"
   fi
 }
 
-declare -A rate note
-train_one() {  # learner backend cap
-  local learner=$1 backend=$2 runcap=$3 key="$1/$2" t rc fields json="$work/$1-$2.json" err="$work/$1-$2.err"
+declare -A rate note split
+bench_one() {  # learner N backend
+  local learner=$1 n=$2 backend=$3 key="$1/$2/$3" steps warm prof t rc fields sps ms
+  local json="$work/$1-$2-$3.json" err="$work/$1-$2-$3.err"
+  steps=$(steps_for "$learner" "$backend")
+  warm=$(( steps / 10 < 5 ? 5 : (steps / 10 > 100 ? 100 : steps / 10) ))
+  prof=$(( steps / 5 < 5 ? 5 : (steps / 5 > 50 ? 50 : steps / 5) ))
   t=$(budget 90)
   if (( t == 0 )); then rate[$key]="-"; note[$key]="out of time"; return; fi
-  say "samplex train --learner $learner --N $n --backend $backend --cap $runcap (limit ${t}s)..."
-  timeout -k 5 "$t" "${samplex[@]}" train \
-    --learner "$learner" --N "$n" --backend "$backend" --cap "$runcap" --batch "$batch" --thresholds "$threshold" \
-    --test-size 1000 --check-every 100 --json > "$json" 2> "$err"
+  say "samplex bench --learner $learner --N $n --backend $backend --steps $steps (limit ${t}s)..."
+  timeout -k 5 "$t" "${samplex[@]}" bench --learner "$learner" --N "$n" --backend "$backend" --batch "$batch" \
+    --warmup-steps "$warm" --steps "$steps" --profile-steps "$prof" --json > "$json" 2> "$err"
   rc=$?
-  { echo "== $learner $backend N=$n cap=$runcap: exit $rc"; cat "$err"; cat "$json"; } >> "$out/samplex-runs.log"
-  if (( rc == 0 )) && fields=$(record_fields "$json") && [[ -n "$fields" ]]; then
-    read -r steps secs status <<< "$fields"
-    rate[$key]=$(awk -v s="$steps" -v w="$secs" 'BEGIN { printf "%.1f", (w > 0 ? s / w : 0) }')
-    note[$key]="$steps steps in $(printf '%.2f' "$secs")s, $status"
+  { echo "== $learner N=$n $backend steps=$steps: exit $rc"; cat "$err"; cat "$json"; } >> "$out/samplex-runs.log"
+  if (( rc == 0 )) && fields=$(bench_fields "$json") && [[ -n "$fields" ]]; then
+    read -r sps ms <<< "$(head -n 1 <<< "$fields")"
+    rate[$key]=$sps
+    note[$key]="$ms ms/step ($warm warm-up + $steps timed steps)"
+    split[$key]=$(sed -n 2p <<< "$fields")
   elif (( rc == 3 )); then
     rate[$key]="unavailable"
     note[$key]=$(grep -v '^WARNING' "$err" | tail -n 1)
@@ -242,40 +268,45 @@ elif [[ ! -f "$bundle/torch_qstr.py" ]]; then
   torch_py=""
 fi
 
-torch_one() {  # learner
-  local learner=$1 model t rc wall
+torch_one() {  # learner N
+  local learner=$1 n=$2 key="$1/$2/torch" model t rc wall steps cap
   model=$([[ $learner == transformer ]] && echo tr || echo "$learner")
-  if [[ -z "$torch_py" ]]; then rate[$learner/torch]="-"; note[$learner/torch]="$torch_state"; return; fi
+  if [[ -z "$torch_py" ]]; then rate[$key]="-"; note[$key]="$torch_state"; return; fi
   t=$(budget 120)
-  if (( t == 0 )); then rate[$learner/torch]="-"; note[$learner/torch]="out of time"; return; fi
+  if (( t == 0 )); then rate[$key]="-"; note[$key]="out of time"; return; fi
+  steps=$(steps_for "$learner" torch)
+  cap=$(( steps * batch ))
   say "torch_qstr.py --model $model --N $n --device cuda --cap $cap (limit ${t}s)..."
   # Two seeds in one process; the second one's wall time is taken (CUDA context, cuBLAS handles and kernel
   # caches warm). It includes the few test evaluations (every 100 steps on 1,000 prompts).
   echo "== torch $model N=$n cap=$cap" >> "$out/torch.log"
   PYTHONUNBUFFERED=1 timeout -k 5 "$t" "$torch_py" "$bundle/torch_qstr.py" --model "$model" --N "$n" --device cuda \
     --cap "$cap" --batch "$batch" --threshold "$threshold" --check-every 100 --n-test 1000 --seeds 2 \
-    --threads "$(nproc)" > "$work/torch-$model.log" 2>&1
+    --threads "$(nproc)" > "$work/torch-$model-$n.log" 2>&1
   rc=$?
-  cat "$work/torch-$model.log" >> "$out/torch.log"
-  wall=$(sed -n 's/^seed=1 .* wall_s=\([0-9.]*\).*/\1/p' "$work/torch-$model.log" | tail -n 1)
+  cat "$work/torch-$model-$n.log" >> "$out/torch.log"
+  wall=$(sed -n 's/^seed=1 .* wall_s=\([0-9.]*\).*/\1/p' "$work/torch-$model-$n.log" | tail -n 1)
   if (( rc == 0 )) && [[ -n "$wall" ]]; then
-    local steps=$(( (cap + batch - 1) / batch ))
-    rate[$learner/torch]=$(awk -v s="$steps" -v w="$wall" 'BEGIN { printf "%.1f", (w > 0 ? s / w : 0) }')
-    note[$learner/torch]="$steps steps in ${wall}s"
+    rate[$key]=$(awk -v s="$steps" -v w="$wall" 'BEGIN { printf "%.1f", (w > 0 ? s / w : 0) }')
+    note[$key]="$steps steps in ${wall}s (second seed)"
   else
-    rate[$learner/torch]="failed"
-    note[$learner/torch]="exit $rc$([[ $rc == 124 || $rc == 137 ]] && echo " (timed out)"): $(tail -n 1 "$work/torch-$model.log")"
+    rate[$key]="failed"
+    note[$key]="exit $rc$([[ $rc == 124 || $rc == 137 ]] && echo " (timed out)"): $(tail -n 1 "$work/torch-$model-$n.log")"
   fi
-  say "  -> ${rate[$learner/torch]}$([[ ${rate[$learner/torch]} == [0-9]* ]] && echo " steps/s") (${note[$learner/torch]})"
+  say "  -> ${rate[$key]}$([[ ${rate[$key]} == [0-9]* ]] && echo " steps/s") (${note[$key]})"
 }
 
 # cuda first, then torch, then the cpu reference: if time runs short, the comparison that matters is done.
 for learner in $learners; do
-  if [[ "$bundle_state" == ok ]]; then train_one "$learner" cuda "$cap"; else rate[$learner/cuda]="-"; note[$learner/cuda]="no bundle"; fi
+  for n in $ns; do
+    if [[ "$bundle_state" == ok ]]; then bench_one "$learner" "$n" cuda; else rate[$learner/$n/cuda]="-"; note[$learner/$n/cuda]="no bundle"; fi
+  done
 done
-for learner in $learners; do torch_one "$learner"; done
+for learner in $learners; do for n in $ns; do torch_one "$learner" "$n"; done; done
 for learner in $learners; do
-  if [[ "$bundle_state" == ok ]]; then train_one "$learner" cpu "$cpu_cap"; else rate[$learner/cpu]="-"; note[$learner/cpu]="no bundle"; fi
+  for n in $ns; do
+    if [[ "$bundle_state" == ok ]]; then bench_one "$learner" "$n" cpu; else rate[$learner/$n/cpu]="-"; note[$learner/$n/cpu]="no bundle"; fi
+  done
 done
 
 # --- the table ----------------------------------------------------------------------------------------------------
@@ -292,13 +323,20 @@ ratio() {
   echo
   printf '%-12s %3s  %14s  %14s  %14s  %10s\n' model N "samplex cuda" "samplex cpu" "torch cuda" cuda/torch
   for learner in $learners; do
-    printf '%-12s %3s  %14s  %14s  %14s  %10s\n' "$learner" "$n" "${rate[$learner/cuda]:--}" \
-      "${rate[$learner/cpu]:--}" "${rate[$learner/torch]:--}" "$(ratio "${rate[$learner/cuda]:-}" "${rate[$learner/torch]:-}")"
+    for n in $ns; do
+      k=$learner/$n
+      printf '%-12s %3s  %14s  %14s  %14s  %10s\n' "$learner" "$n" "${rate[$k/cuda]:--}" "${rate[$k/cpu]:--}" \
+        "${rate[$k/torch]:--}" "$(ratio "${rate[$k/cuda]:-}" "${rate[$k/torch]:-}")"
+      [[ -n "${split[$k/cuda]:-}" ]] && echo "    cuda step: ${split[$k/cuda]}"
+    done
   done
-  echo "(training steps per second, batch $batch; cuda and torch $(( cap / batch )) steps, cpu $(( cpu_cap / batch )) steps)"
+  echo "(training steps per second, batch $batch, warm: samplex bench's unprofiled steps after warm-up; torch's"
+  echo " second seed, its test evaluations included; the cuda step split is from a separate profiled pass)"
   for learner in $learners; do
-    for col in cuda cpu torch; do
-      echo "  $learner $col: ${note[$learner/$col]:-}"
+    for n in $ns; do
+      for col in cuda cpu torch; do
+        echo "  $learner N=$n $col: ${note[$learner/$n/$col]:-}"
+      done
     done
   done
   echo "check took $(( SECONDS - started ))s; logs in $out"

@@ -14,6 +14,7 @@ module org.samplex.experiment {
     requires java.desktop;
 
     exports org.samplex.experiment;
+    exports org.samplex.experiment.bench;
     exports org.samplex.experiment.report;
     exports org.samplex.experiment.sweep;
 }

@@ -16,8 +16,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "samplex", mixinStandardHelpOptions = true, versionProvider = Samplex.Version.class,
         description = "Measures how many training samples neural architectures need on sparse-retrieval "
                 + "sequence tasks (qSTR).",
-        subcommands = {ListCommand.class, DoctorCommand.class, TrainCommand.class, SweepCommand.class,
-                ReproduceCommand.class, ReportCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {ListCommand.class, DoctorCommand.class, TrainCommand.class, BenchCommand.class,
+                SweepCommand.class, ReproduceCommand.class, ReportCommand.class, CompletionCommand.class,
+                CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success (a censored or diverged run is a result, not an error)",
                 "1:internal error (a bug: rerun with SAMPLEX_DEBUG=1 and report the stack trace)",
