@@ -45,10 +45,75 @@ import org.samplex.experiment.RunRecord.Status;
  */
 public final class OnlineProtocol {
 
-    /** Prompts per test-set chunk (as the authors' code); prompts are indexed, so chunking changes nothing. */
+    /** Prompts per test-set chunk at N <= 16 (as the authors' code); prompts are indexed, so the prompts do not
+     * depend on the chunking. */
     static final int TEST_CHUNK = 1000;
 
+    /**
+     * Tokens per evaluation chunk beyond which chunks shrink: evaluation keeps a chunk's activations in the step
+     * arena, and a bidirectional GRU with hidden 500 at N = 64 needs several GiB for 1,000 prompts.
+     */
+    static final int TEST_CHUNK_TOKENS = 16_384;
+
+    /** Prompts per test-set chunk for sequences of {@code positions} tokens: 1,000 up to N = 16, fewer beyond. */
+    static int testChunk(int positions) {
+        return Math.max(1, Math.min(TEST_CHUNK, TEST_CHUNK_TOKENS / positions));
+    }
+
     private OnlineProtocol() {
+    }
+
+    /**
+     * Prompts [0, size) of the "test" stream of {@code seed}, in chunks of {@link #testChunk} prompts, generated
+     * into {@code arena}, which holds them for as long as the caller keeps it.
+     */
+    public static List<Batch> testSet(Task task, Backend backend, Arena arena, long seed, int size) {
+        RngStream test = RngStream.of(seed, "test");
+        int chunk = testChunk(task.shape().positions());
+        List<Batch> chunks = new ArrayList<>();
+        for (long first = 0; first < size; first += chunk) {
+            int count = (int) Math.min(chunk, size - first);
+            chunks.add(task.batch(backend, arena, Task.Split.TEST, test, first, count));
+        }
+        return chunks;
+    }
+
+    /**
+     * The mean squared error over every prompt and position of {@code testSet}, with gradients off; chunk sums
+     * are added in double. Resets the tape before each chunk and after the last.
+     */
+    public static double testMse(Tape tape, Learner learner, List<Batch> testSet) {
+        double sumSquares = 0;
+        long count = 0;
+        for (Batch b : testSet) {
+            tape.reset();
+            tape.gradEnabled(false);
+            Tensor pred = learner.forward(tape, b.input()); // (chunk, N)
+            sumSquares += scalar(tape.backend(), Ops.mse(tape, pred, b.labels())) * pred.size();
+            count += pred.size();
+        }
+        tape.reset();
+        return sumSquares / count;
+    }
+
+    /**
+     * One online step on a batch already drawn into the tape's arena: forward, mse, zeroed gradients, backward,
+     * one AdamW update. Returns the loss (1), valid until the tape is next reset.
+     */
+    public static Tensor trainStep(Tape tape, Learner learner, Batch batch, AdamW optimizer) {
+        Tensor pred = learner.forward(tape, batch.input()); // (B, N)
+        Tensor loss = Ops.mse(tape, pred, batch.labels());
+        learner.parameters().zeroGrad();
+        tape.backward(loss);
+        optimizer.step(learner.parameters());
+        return loss;
+    }
+
+    /** The value of a one-element tensor, copied to the host. */
+    static double scalar(Backend backend, Tensor t) {
+        double[] host = new double[1];
+        backend.copyToHost(t.value(), host);
+        return host[0];
     }
 
     /**
@@ -165,7 +230,7 @@ public final class OnlineProtocol {
 
         void run(Arena testArena, Arena stepArena) {
             long mark = System.nanoTime();
-            List<Batch> testSet = testSet(testArena);
+            List<Batch> testSet = testSet(task, backend, testArena, spec.seed(), spec.testSize());
             backend.synchronize();
             long now = System.nanoTime();
             evalNanos += now - mark;
@@ -180,19 +245,15 @@ public final class OnlineProtocol {
             while (step < lastStep) {
                 tape.reset();
                 Batch b = trainBatch(stepArena, train);
-                Tensor pred = learner.forward(tape, b.input()); // (B, N)
-                Tensor loss = Ops.mse(tape, pred, b.labels());
-                learner.parameters().zeroGrad();
-                tape.backward(loss);
-                optimizer.step(learner.parameters());
+                Tensor loss = trainStep(tape, learner, b, optimizer);
                 step++;
                 if (step % every != 0) {
                     continue;
                 }
-                double trainLoss = scalar(loss);
+                double trainLoss = scalar(backend, loss);
                 long checkStart = System.nanoTime();
                 trainNanos += checkStart - mark;
-                double testMse = evaluate(tape, testSet);
+                double testMse = testMse(tape, learner, testSet);
                 mark = System.nanoTime();
                 evalNanos += mark - checkStart;
                 if (check(new CurvePoint(step, step * batch, testMse, trainLoss))) {
@@ -261,37 +322,7 @@ public final class OnlineProtocol {
             return false;
         }
 
-        /** The fixed test set, in chunks of TEST_CHUNK prompts, held in its own arena for the whole run. */
-        private List<Batch> testSet(Arena arena) {
-            RngStream test = RngStream.of(spec.seed(), "test");
-            List<Batch> chunks = new ArrayList<>();
-            for (long first = 0; first < spec.testSize(); first += TEST_CHUNK) {
-                int count = (int) Math.min(TEST_CHUNK, spec.testSize() - first);
-                chunks.add(task.batch(backend, arena, Task.Split.TEST, test, first, count));
-            }
-            return chunks;
-        }
 
-        /** Test MSE: squared errors summed over chunks in double, divided by prompts * positions. */
-        private double evaluate(Tape tape, List<Batch> testSet) {
-            double sumSquares = 0;
-            long count = 0;
-            for (Batch b : testSet) {
-                tape.reset();
-                tape.gradEnabled(false);
-                Tensor pred = learner.forward(tape, b.input()); // (chunk, N)
-                sumSquares += scalar(Ops.mse(tape, pred, b.labels())) * pred.size();
-                count += pred.size();
-            }
-            tape.reset();
-            return sumSquares / count;
-        }
-
-        private double scalar(Tensor t) {
-            double[] host = new double[1];
-            backend.copyToHost(t.value(), host);
-            return host[0];
-        }
 
         List<RunRecord.Crossing> crossings() {
             List<RunRecord.Crossing> out = new ArrayList<>();

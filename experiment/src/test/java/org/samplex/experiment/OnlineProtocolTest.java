@@ -34,6 +34,16 @@ class OnlineProtocolTest {
     }
 
     @Test
+    void evaluationChunksShrinkForLongSequencesOnly() {
+        // up to N = 16 the authors' 1,000-prompt chunks; beyond, at most 16,384 tokens per chunk
+        assertEquals(1000, OnlineProtocol.testChunk(8));
+        assertEquals(1000, OnlineProtocol.testChunk(16));
+        assertEquals(256, OnlineProtocol.testChunk(64));
+        assertEquals(128, OnlineProtocol.testChunk(128));
+        assertEquals(1, OnlineProtocol.testChunk(1 << 20));
+    }
+
+    @Test
     void aWholeLadderIsCrossedInOneRunAtItsFirstCrossings() {
         List<CurvePoint> heard = new ArrayList<>();
         RunSpec spec = quick().thresholds(0.01, 0.5, 0.1).build();

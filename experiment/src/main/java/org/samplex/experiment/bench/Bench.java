@@ -16,9 +16,7 @@ import org.samplex.api.learn.Task;
 import org.samplex.api.learn.TaskProvider;
 import org.samplex.api.rng.RngStream;
 import org.samplex.api.tape.Arena;
-import org.samplex.api.tape.Ops;
 import org.samplex.api.tape.Tape;
-import org.samplex.api.tape.Tensor;
 import org.samplex.experiment.OnlineProtocol;
 import org.samplex.experiment.ProgressListener;
 import org.samplex.experiment.RunRecord;
@@ -153,26 +151,14 @@ public final class Bench {
      */
     private static double evaluationSeconds(RunSpec s, Task task, Learner learner, Backend timed,
                                             Arena testArena, Arena stepArena) {
-        Batch test = task.batch(timed, testArena, Task.Split.TEST, RngStream.of(s.seed(), "test"), 0,
-                BenchSettings.EVAL_PROMPTS);
+        List<Batch> test = OnlineProtocol.testSet(task, timed, testArena, s.seed(), BenchSettings.EVAL_PROMPTS);
         Tape tape = new Tape(timed, stepArena);
-        evaluate(tape, learner, test);
+        OnlineProtocol.testMse(tape, learner, test);
         timed.synchronize();
         long start = System.nanoTime();
-        evaluate(tape, learner, test);
+        OnlineProtocol.testMse(tape, learner, test);
         timed.synchronize();
         return (System.nanoTime() - start) * 1e-9;
-    }
-
-    private static double evaluate(Tape tape, Learner learner, Batch test) {
-        tape.reset();
-        tape.gradEnabled(false);
-        Tensor pred = learner.forward(tape, test.input()); // (EVAL_PROMPTS, N)
-        Tensor loss = Ops.mse(tape, pred, test.labels());
-        double[] host = new double[1];
-        tape.backend().copyToHost(loss.value(), host);
-        tape.reset();
-        return host[0];
     }
 
     /** The training loop under measurement; its step is the protocol's online step. */
@@ -206,11 +192,7 @@ public final class Bench {
                 timed.beginScope(KernelFamily.DATA);
                 Batch b = task.batch(timed, arena, Task.Split.TRAIN, train, step * spec.batch(), spec.batch());
                 timed.endScope();
-                Tensor pred = learner.forward(tape, b.input()); // (B, N)
-                Tensor loss = Ops.mse(tape, pred, b.labels());
-                learner.parameters().zeroGrad();
-                tape.backward(loss);
-                optimizer.step(learner.parameters());
+                OnlineProtocol.trainStep(tape, learner, b, optimizer);
                 step++;
             }
             timed.synchronize();
