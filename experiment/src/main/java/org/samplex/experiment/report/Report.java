@@ -42,20 +42,31 @@ public final class Report {
         Analysis a = Analysis.of(runs);
         List<Path> written = new ArrayList<>();
         List<Figure> nStarPlots = new ArrayList<>();
-        for (double t : a.thresholds()) {
-            boolean anyValue = a.observations().stream().anyMatch(o -> o.threshold() == t
-                    && o.outcome() != Observation.Outcome.DIVERGED);
-            if (anyValue) {
-                nStarPlots.add(Plots.nStar(a, t, dir));
-            }
-        }
         List<Figure> curvePlots = new ArrayList<>();
-        for (int n : a.ns()) {
-            if (a.runs().stream().anyMatch(r -> Analysis.n(r) == n && !r.curve().isEmpty())) {
-                curvePlots.add(Plots.curves(a, n, dir));
+        List<Figure> artifactPlots = new ArrayList<>();
+        String plotProblem = null;
+        try {
+            for (double t : a.thresholds()) {
+                boolean anyValue = a.observations().stream().anyMatch(o -> o.threshold() == t
+                        && o.outcome() != Observation.Outcome.DIVERGED);
+                if (anyValue) {
+                    nStarPlots.add(Plots.nStar(a, t, dir));
+                }
             }
+            for (int n : a.ns()) {
+                if (a.runs().stream().anyMatch(r -> Analysis.n(r) == n && !r.curve().isEmpty())) {
+                    curvePlots.add(Plots.curves(a, n, dir));
+                }
+            }
+            artifactPlots.addAll(artifactPlots(a, dir));
+        } catch (RuntimeException | LinkageError | java.awt.AWTError e) {
+            // Drawing needs fonts (fontconfig); a machine without them still gets the tables, the CSV and the
+            // summary, with the reason the plots are missing.
+            plotProblem = e.getClass().getSimpleName() + ": " + e.getMessage();
+            nStarPlots.clear();
+            curvePlots.clear();
+            artifactPlots.clear();
         }
-        List<Figure> artifactPlots = artifactPlots(a, dir);
         for (List<Figure> figures : List.of(nStarPlots, curvePlots, artifactPlots)) {
             for (Figure f : figures) {
                 written.add(dir.resolve(f.name() + ".png"));
@@ -67,12 +78,17 @@ public final class Report {
         written.add(csv);
 
         Doc doc = Summary.build(dir, a, failures, nStarPlots, curvePlots, artifactPlots);
+        String note = plotProblem == null ? "" : "Plots were not drawn on this machine (" + plotProblem
+                + "); `samplex report` on a machine with fonts draws them from the same store.";
         Path md = dir.resolve("summary.md");
-        Files.writeString(md, doc.markdown(), StandardCharsets.UTF_8);
+        Files.writeString(md, doc.markdown() + (note.isEmpty() ? "" : "\n" + note + "\n"), StandardCharsets.UTF_8);
         written.add(md);
         Path html = dir.resolve("report.html");
-        Files.writeString(html, doc.html("samplex report: " + dir.toAbsolutePath().getFileName()),
-                StandardCharsets.UTF_8);
+        String page = doc.html("samplex report: " + dir.toAbsolutePath().getFileName());
+        if (!note.isEmpty()) {
+            page = page.replace("</body>", "<p>" + note.replace("&", "&amp;").replace("<", "&lt;") + "</p></body>");
+        }
+        Files.writeString(html, page, StandardCharsets.UTF_8);
         written.add(html);
         return written;
     }
