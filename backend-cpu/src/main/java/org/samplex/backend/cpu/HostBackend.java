@@ -1,6 +1,6 @@
 package org.samplex.backend.cpu;
 
-import static org.samplex.backend.cpu.HostChecks.positive;
+import static org.samplex.api.KernelChecks.positive;
 
 import java.util.Arrays;
 import java.util.Collections;

@@ -1,81 +1,17 @@
 package org.samplex.backend.cpu;
 
 import java.util.Arrays;
-import java.util.Locale;
+import org.samplex.api.KernelChecks;
 
-/**
- * The size checks of the host kernels' entry points in {@link HostKernels}. Each failure is an
- * {@link IllegalArgumentException} whose message starts with the kernel and the argument it is about.
- */
+/** The host-buffer part of the kernel checks; the size checks themselves are {@link KernelChecks}. */
 final class HostChecks {
     private HostChecks() {
-    }
-
-    /** The value as an int in [1, Integer.MAX_VALUE]. */
-    static int positive(String what, long value) {
-        if (value <= 0 || value > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(what + " must be in [1, " + Integer.MAX_VALUE + "], got " + value);
-        }
-        return (int) value;
-    }
-
-    /**
-     * Elements a batch of (rows, cols) gemm operands with leading dimension ld and the given stride spans;
-     * {@code name} is the operand's letter (a, b or c).
-     */
-    static long matrixExtent(String name, int rows, int cols, int ld, long stride, int batch) {
-        if (ld < cols) {
-            throw new IllegalArgumentException("gemm ld" + name + " must be at least " + cols + ", got " + ld);
-        }
-        if (stride < 0) {
-            throw new IllegalArgumentException("gemm stride" + name.toUpperCase(Locale.ROOT)
-                    + " must not be negative, got " + stride);
-        }
-        return (batch - 1) * stride + (long) (rows - 1) * ld + cols;
-    }
-
-    /** Positive attention sizes whose (B, N, H*hd) tensors fit an int index. */
-    static void attentionShape(String kernel, int batch, int positions, int heads, int headWidth) {
-        positive(kernel + " batch", batch);
-        positive(kernel + " positions", positions);
-        positive(kernel + " heads", heads);
-        positive(kernel + " headWidth", headWidth);
-        positive(kernel + " size", (long) batch * positions * heads * headWidth);
     }
 
     /** The first n indices (an INT32 buffer), each checked to lie in [0, tableRows). */
     static int[] checkedIndices(String what, HostBuffer index, int n, int tableRows) {
         int[] rows = Arrays.copyOfRange(index.i, index.offset, index.offset + n);
-        for (int r = 0; r < n; r++) {
-            if (rows[r] < 0 || rows[r] >= tableRows) {
-                throw new IllegalArgumentException(what + " " + r + " is " + rows[r] + ", outside [0, " + tableRows
-                        + ")");
-            }
-        }
+        KernelChecks.checkIndices(what, rows, tableRows);
         return rows;
-    }
-
-    /** The sum of the part widths, each positive, one per part. */
-    static int totalWidth(String kernel, int parts, int[] widths) {
-        if (parts == 0 || widths.length != parts) {
-            throw new IllegalArgumentException(kernel + " widths: " + widths.length + " widths for " + parts
-                    + " parts");
-        }
-        long total = 0;
-        for (int p = 0; p < parts; p++) {
-            total += positive(kernel + " widths[" + p + "]", widths[p]);
-        }
-        return positive(kernel + " total width", total);
-    }
-
-    /** Positive sizes and columns [col0, col0 + width) inside [0, inWidth). */
-    static void checkColumns(String kernel, int rows, int inWidth, int col0, int width) {
-        positive(kernel + " rows", rows);
-        positive(kernel + " inWidth", inWidth);
-        positive(kernel + " width", width);
-        if (col0 < 0 || col0 + (long) width > inWidth) {
-            throw new IllegalArgumentException(kernel + " col0: columns [" + col0 + ", " + ((long) col0 + width)
-                    + ") are outside [0, " + inWidth + ")");
-        }
     }
 }

@@ -1,11 +1,11 @@
 package org.samplex.backend.cpu;
 
-import static org.samplex.backend.cpu.HostChecks.attentionShape;
-import static org.samplex.backend.cpu.HostChecks.checkColumns;
+import static org.samplex.api.KernelChecks.attentionShape;
+import static org.samplex.api.KernelChecks.checkColumns;
+import static org.samplex.api.KernelChecks.matrixExtent;
+import static org.samplex.api.KernelChecks.positive;
+import static org.samplex.api.KernelChecks.totalWidth;
 import static org.samplex.backend.cpu.HostChecks.checkedIndices;
-import static org.samplex.backend.cpu.HostChecks.matrixExtent;
-import static org.samplex.backend.cpu.HostChecks.positive;
-import static org.samplex.backend.cpu.HostChecks.totalWidth;
 
 import java.util.ArrayList;
 import java.util.List;

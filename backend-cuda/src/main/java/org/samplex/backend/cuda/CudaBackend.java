@@ -1,11 +1,11 @@
 package org.samplex.backend.cuda;
 
+import static org.samplex.api.KernelChecks.checkColumns;
+import static org.samplex.api.KernelChecks.checkIndices;
+import static org.samplex.api.KernelChecks.matrixExtent;
+import static org.samplex.api.KernelChecks.positive;
+import static org.samplex.api.KernelChecks.totalWidth;
 import static org.samplex.backend.cuda.CudaChecks.attentionShape;
-import static org.samplex.backend.cuda.CudaChecks.checkColumns;
-import static org.samplex.backend.cuda.CudaChecks.checkIndices;
-import static org.samplex.backend.cuda.CudaChecks.matrixExtent;
-import static org.samplex.backend.cuda.CudaChecks.positive;
-import static org.samplex.backend.cuda.CudaChecks.totalWidth;
 
 import java.util.List;
 import org.bytedeco.javacpp.IntPointer;

@@ -1,6 +1,6 @@
 package org.samplex.backend.cuda;
 
-import static org.samplex.backend.cuda.CudaChecks.positive;
+import static org.samplex.api.KernelChecks.positive;
 
 import java.util.Collections;
 import java.util.IdentityHashMap;
