@@ -1,6 +1,8 @@
 package org.samplex.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -45,7 +47,8 @@ final class Errors {
 
     /**
      * Exceptions from the commands: IllegalArgumentException is bad user input (exit 2), an unavailable backend
-     * exits 3, anything else is a bug (exit 1) told in one line, with the stack trace only when asked for:
+     * exits 3, an I/O problem (UncheckedIOException or IOException: a file that cannot be read or written) exits 1
+     * with its message, anything else is a bug (exit 1) told in one line, with the stack trace only when asked for:
      * {@code --verbose} on the command line or the environment variable SAMPLEX_DEBUG set (not empty, not 0).
      */
     static final class Execution implements IExecutionExceptionHandler {
@@ -72,6 +75,10 @@ final class Errors {
             } else if (t instanceof IllegalArgumentException) {
                 err.println(cmd.getColorScheme().errorText("samplex: " + t.getMessage()));
                 code = Samplex.EXIT_USAGE;
+            } else if (t instanceof UncheckedIOException || t instanceof IOException) {
+                // A folder that cannot be written, a locked or corrupt results store: the message names the file.
+                err.println(cmd.getColorScheme().errorText("samplex: " + t.getMessage()));
+                code = Samplex.EXIT_IO;
             } else {
                 boolean trace = debugFromEnvironment || verboseGiven(parseResult);
                 String hint = trace ? "" : cmd.getCommandSpec().findOption("--verbose") != null

@@ -2,6 +2,7 @@ package org.samplex.cli;
 
 import java.util.concurrent.Callable;
 import org.samplex.api.Services;
+import org.samplex.experiment.Versions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -10,7 +11,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The root command. Only {@link #main} exits the JVM; every command returns an exit code: 0 success, 1 internal
- * error (one line; the stack trace with --verbose or SAMPLEX_DEBUG=1), {@link #EXIT_USAGE} usage error,
+ * error (one line; the stack trace with --verbose or SAMPLEX_DEBUG=1) or I/O problem ({@link #EXIT_IO}: a file
+ * that cannot be read or written, told in one line), {@link #EXIT_USAGE} usage error,
  * {@link #EXIT_UNAVAILABLE} a backend asked for by name cannot run here.
  */
 @Command(name = "samplex", mixinStandardHelpOptions = true, versionProvider = Samplex.Version.class,
@@ -21,11 +23,14 @@ import picocli.CommandLine.Spec;
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success (a censored or diverged run is a result, not an error)",
-                "1:internal error (a bug: rerun with SAMPLEX_DEBUG=1 and report the stack trace)",
+                "1:I/O problem (a file or folder that cannot be read or written), or internal error (a bug: "
+                        + "rerun with SAMPLEX_DEBUG=1 and report the stack trace)",
                 "2:usage error (unknown command, option or value)",
                 "3:a backend asked for by name cannot run here", "4:a sweep cell failed"})
 public final class Samplex implements Callable<Integer> {
 
+    /** A file or folder cannot be read or written; the same code as an internal error, without the bug hint. */
+    public static final int EXIT_IO = 1;
     public static final int EXIT_USAGE = 2;
     public static final int EXIT_UNAVAILABLE = 3;
 
@@ -65,12 +70,7 @@ public final class Samplex implements Callable<Integer> {
 
     /** The version of the org.samplex.cli module (set by the build), or "dev" when run from classes. */
     static String version() {
-        var descriptor = Samplex.class.getModule().getDescriptor();
-        if (descriptor != null && descriptor.rawVersion().isPresent()) {
-            return descriptor.rawVersion().get();
-        }
-        String v = Samplex.class.getPackage().getImplementationVersion();
-        return v != null ? v : "dev";
+        return Versions.of(Samplex.class);
     }
 
     /** {@code --version}: samplex's version and the JVM it runs on. */

@@ -83,6 +83,14 @@ final class SweepProgress implements SweepListener {
     }
 
     @Override
+    public synchronized void heartbeatFailed(PlannedRun run, RuntimeException error) {
+        clearLine();
+        err.println("samplex: warning: " + error.getMessage() + " (" + run.label()
+                + " goes on; further heartbeat failures are not shown)");
+        err.flush();
+    }
+
+    @Override
     public synchronized void waiting(int heldElsewhere) {
         if (heldElsewhere != waitingFor) {
             waitingFor = heldElsewhere;

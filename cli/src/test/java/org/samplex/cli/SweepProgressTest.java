@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -62,6 +64,19 @@ class SweepProgressTest {
                 "[2/4] mlp N=4 seed=1 completed: n* 0.5 640 (2.0 s)",
                 "runs 2/4, ETA 24s | mlp N=4 seed=2: 1,280 prompts, test MSE 0.7500"), lines);
         assertFalse(text.toString().contains("\r"));
+    }
+
+    @Test
+    void aHeartbeatFailureIsOneWarningLine() {
+        SweepProgress p = progress(false);
+        p.started(1, 0, 1, 1);
+        PlannedRun a = run(1);
+        p.runStarted(a);
+        p.heartbeatFailed(a, new UncheckedIOException("cannot renew the claim on run 1",
+                new IOException("locked")));
+        List<String> lines = text.toString().lines().toList();
+        assertEquals("samplex: warning: cannot renew the claim on run 1 (mlp N=4 seed=1 goes on; further heartbeat "
+                + "failures are not shown)", lines.getLast());
     }
 
     @Test

@@ -162,6 +162,18 @@ class SweepRunCommandTest {
     }
 
     @Test
+    void anOutThatCannotBeWrittenIsAnIoErrorNotABug() throws Exception {
+        Path file = dir.resolve("not-a-folder");
+        Files.writeString(file, "a regular file");
+        CliRunner.Run r = CliRunner.run("sweep", "run", "--learners", "mlp", "--N", "2", "--thresholds", "0.5",
+                "--backend", "cpu", "--out", file.toString());
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().startsWith("samplex: ") && r.err().contains(file.toString()), r.err());
+        assertFalse(r.err().contains("internal error"), r.err());
+        assertFalse(r.err().contains("SAMPLEX_DEBUG"), r.err());
+    }
+
+    @Test
     void sweepAloneIsAUsageErrorAndHelpListsTheFlags() {
         CliRunner.Run r = CliRunner.run("sweep");
         assertEquals(2, r.code());

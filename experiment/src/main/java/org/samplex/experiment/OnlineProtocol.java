@@ -336,7 +336,7 @@ public final class OnlineProtocol {
     private static Map<String, Object> provenance(RunSpec spec, Task task, LearnerProvider learner,
                                                   TaskProvider taskProvider, Backend backend) {
         Map<String, Object> p = new LinkedHashMap<>();
-        p.put("samplex", moduleVersion(OnlineProtocol.class));
+        p.put("samplex", Versions.of(OnlineProtocol.class));
         p.put("environment", Environment.current().facts());
         p.put("learner_module", module(learner.getClass()));
         p.put("task_module", module(taskProvider.getClass()));
@@ -354,15 +354,6 @@ public final class OnlineProtocol {
 
     private static String module(Class<?> c) {
         Module m = c.getModule();
-        return (m.isNamed() ? m.getName() : "(class path) " + c.getName()) + " " + moduleVersion(c);
-    }
-
-    private static String moduleVersion(Class<?> c) {
-        var d = c.getModule().getDescriptor();
-        if (d != null && d.rawVersion().isPresent()) {
-            return d.rawVersion().get();
-        }
-        String v = c.getPackage().getImplementationVersion();
-        return v != null ? v : "dev";
+        return (m.isNamed() ? m.getName() : "(class path) " + c.getName()) + " " + Versions.of(c);
     }
 }

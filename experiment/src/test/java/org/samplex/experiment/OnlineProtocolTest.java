@@ -22,6 +22,7 @@ import org.samplex.api.learn.Task;
 import org.samplex.experiment.RunRecord.Crossing;
 import org.samplex.experiment.RunRecord.CurvePoint;
 import org.samplex.experiment.RunRecord.Status;
+import org.samplex.experiment.sweep.RunKeys;
 
 class OnlineProtocolTest {
     @RegisterExtension
@@ -212,6 +213,7 @@ class OnlineProtocolTest {
         Map<String, Object> provenance = (Map<String, Object>) json.get("provenance");
         assertNotNull(provenance.get("environment"));
         assertEquals(Map.of("N", 3L, "d", 4L, "scale", 1L), provenance.get("task"));
+        assertEquals(RunKeys.samplexVersion(), provenance.get("samplex"), "the version run keys are made with");
         assertEquals(r.toJson(), Json.write(json), "the output is canonical: written again it is the same");
     }
 }

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.samplex.experiment.Json;
 import org.samplex.experiment.RunSpec;
+import org.samplex.experiment.Versions;
 
 /**
  * Run keys: the identity of a run in a results store.
@@ -60,12 +61,7 @@ public final class RunKeys {
 
     /** The version of samplex's experiment module (set by the build), or "dev" when it runs from classes. */
     public static String samplexVersion() {
-        var descriptor = RunKeys.class.getModule().getDescriptor();
-        if (descriptor != null && descriptor.rawVersion().isPresent()) {
-            return descriptor.rawVersion().get();
-        }
-        String v = RunKeys.class.getPackage().getImplementationVersion();
-        return v != null ? v : "dev";
+        return Versions.of(RunKeys.class);
     }
 
     static String sha256(String text) {

@@ -39,6 +39,13 @@ public interface SweepListener {
     default void runFailed(PlannedRun run, Throwable error) {
     }
 
+    /**
+     * A running run's claim could not be renewed; the run goes on. Told once per sweep, for the first such
+     * failure.
+     */
+    default void heartbeatFailed(PlannedRun run, RuntimeException error) {
+    }
+
     /** Runs another live process is running; this sweep waits for them. */
     default void waiting(int heldElsewhere) {
     }

@@ -27,7 +27,7 @@ import org.samplex.experiment.RunSpec;
  */
 public final class SweepRunner {
 
-    /** Seconds between heartbeats of a running run's claim. */
+    /** Nanoseconds between heartbeats of a running run's claim. */
     private static final long HEARTBEAT_NANOS = 30_000_000_000L;
 
     /** Milliseconds between looks at runs that another process holds. */
@@ -64,13 +64,18 @@ public final class SweepRunner {
     private final Deque<PlannedRun> ready = new ArrayDeque<>();
     private final List<PlannedRun> held = new ArrayList<>();
     private final Map<String, Integer> ran = new TreeMap<>();
+    private final long heartbeatNanos;
     private int doneElsewhere;
+    private boolean stopping;
+    private boolean heartbeatFailed;
 
-    private SweepRunner(ResultStore store, Trainer trainer, SweepListener listener, int threadsPerRun) {
+    private SweepRunner(ResultStore store, Trainer trainer, SweepListener listener, int threadsPerRun,
+                        long heartbeatNanos) {
         this.store = store;
         this.trainer = trainer;
         this.listener = listener;
         this.threadsPerRun = threadsPerRun;
+        this.heartbeatNanos = heartbeatNanos;
     }
 
     /** Threads per run: max(1, total / workers), total 0 meaning this machine's processors. */
@@ -90,11 +95,19 @@ public final class SweepRunner {
      *
      * @param workers      runs at once, at least 1
      * @param totalThreads threads for all runs together; 0 for this machine's processors
-     * @throws java.io.UncheckedIOException when the store cannot be written (the sweep stops: results would be lost)
+     * @throws java.io.UncheckedIOException when the store cannot be written (the sweep stops: results would be
+     *                                      lost); thrown once the runs under way have ended, no new run started
      */
     public static Outcome run(List<PlannedRun> runs, ResultStore store, Trainer trainer, int workers,
                               int totalThreads, SweepListener listener) {
-        SweepRunner runner = new SweepRunner(store, trainer, listener, threadsPerRun(workers, totalThreads));
+        return run(runs, store, trainer, workers, totalThreads, listener, HEARTBEAT_NANOS);
+    }
+
+    /** {@link #run} with the time between heartbeats given, so tests need not wait for one. */
+    static Outcome run(List<PlannedRun> runs, ResultStore store, Trainer trainer, int workers, int totalThreads,
+                       SweepListener listener, long heartbeatNanos) {
+        SweepRunner runner = new SweepRunner(store, trainer, listener, threadsPerRun(workers, totalThreads),
+                heartbeatNanos);
         var finished = store.finishedKeys();
         int skipped = 0;
         for (PlannedRun r : runs) {
@@ -106,58 +119,104 @@ public final class SweepRunner {
         }
         listener.started(runs.size(), skipped, workers, runner.threadsPerRun);
         int pool = Math.max(1, Math.min(workers, runner.ready.size()));
-        ExecutorService executor = Executors.newFixedThreadPool(pool, Thread.ofPlatform().name("sweep-worker-", 1)
-                .factory());
+        // Daemon threads: a worker still training when the JVM is told to exit does not keep it alive.
+        ExecutorService executor = Executors.newFixedThreadPool(pool, Thread.ofPlatform().daemon(true)
+                .name("sweep-worker-", 1).factory());
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (int i = 0; i < pool; i++) {
                 futures.add(executor.submit(runner::work));
             }
-            for (Future<?> f : futures) {
-                await(f);
-            }
+            runner.awaitAll(futures);
         } finally {
-            executor.shutdownNow();
+            executor.shutdown();
         }
         synchronized (runner) {
             return new Outcome(runs.size(), skipped, runner.ran, runner.doneElsewhere);
         }
     }
 
-    private static void await(Future<?> f) {
-        try {
-            f.get();
-        } catch (InterruptedException e) {
+    /**
+     * Waits for every worker, also after one has failed: the training loop cannot be interrupted, and the caller
+     * closes the store once this returns, so no worker may still be writing to it. A worker that fails stops the
+     * others taking new runs (see {@link #work}); the first failure is rethrown, later ones added as suppressed.
+     */
+    private void awaitAll(List<Future<?>> futures) {
+        Throwable first = null;
+        boolean interrupted = false;
+        for (Future<?> f : futures) {
+            while (true) {
+                try {
+                    f.get();
+                    break;
+                } catch (InterruptedException e) {
+                    if (!interrupted) {
+                        interrupted = true;
+                        stop();
+                        first = addFailure(first, new IllegalStateException("the sweep was interrupted", e));
+                    }
+                } catch (ExecutionException e) {
+                    first = addFailure(first, e.getCause());
+                    break;
+                }
+            }
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("the sweep was interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(e.getCause());
+        }
+        if (first instanceof RuntimeException r) {
+            throw r;
+        }
+        if (first instanceof Error err) {
+            throw err;
+        }
+        if (first != null) {
+            throw new IllegalStateException(first);
         }
     }
 
-    /** One worker: takes runs until none is left, claiming each before running it. */
-    private void work() {
-        for (PlannedRun r = take(); r != null; r = take()) {
-            switch (store.claim(r.key())) {
-                case FINISHED -> countElsewhere();
-                case HELD -> hold(r);
-                case CLAIMED -> execute(r);
-            }
+    private static Throwable addFailure(Throwable first, Throwable next) {
+        if (first == null) {
+            return next;
         }
+        if (next != first) {
+            first.addSuppressed(next);
+        }
+        return first;
+    }
+
+    /**
+     * One worker: takes runs until none is left, claiming each before running it. When it throws (the store cannot
+     * be written), the sweep stops: no worker starts another run.
+     */
+    private void work() {
+        try {
+            for (PlannedRun r = take(); r != null; r = take()) {
+                switch (store.claim(r.key())) {
+                    case FINISHED -> countElsewhere();
+                    case HELD -> hold(r);
+                    case CLAIMED -> execute(r);
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            stop();
+            throw e;
+        }
+    }
+
+    /** No run starts after this; workers waiting for held runs give up at once. */
+    private synchronized void stop() {
+        stopping = true;
+        notifyAll();
     }
 
     /**
      * The next run to try, or null when every run is done. When only runs held by other processes are left, waits
-     * a little and tries them again, so the sweep ends with all its runs in the store.
+     * a little and tries them again, so the sweep ends with all its runs in the store. Null too once the sweep
+     * stops.
      */
     private synchronized PlannedRun take() {
-        while (ready.isEmpty() && !held.isEmpty()) {
+        while (!stopping && ready.isEmpty() && !held.isEmpty()) {
             listener.waiting(held.size());
             try {
                 wait(HELD_POLL_MILLIS);
@@ -170,7 +229,7 @@ public final class SweepRunner {
                 held.clear();
             }
         }
-        return ready.pollFirst();
+        return stopping ? null : ready.pollFirst();
     }
 
     private synchronized void hold(PlannedRun r) {
@@ -202,17 +261,33 @@ public final class SweepRunner {
         listener.runFinished(r, record);
     }
 
-    /** Passes checks on to the listener and renews the claim now and then. */
+    /**
+     * Passes checks on to the listener and renews the claim now and then. A heartbeat that cannot be written does
+     * not fail the run (its result is still worth storing; at worst another host retakes the claim): the listener
+     * hears of the first such failure in this sweep and the run goes on.
+     */
     private ProgressListener progress(PlannedRun r) {
         long[] lastBeat = {System.nanoTime()};
         return (point, elapsed) -> {
             long now = System.nanoTime();
-            if (now - lastBeat[0] > HEARTBEAT_NANOS) {
-                store.heartbeat(r.key());
+            if (now - lastBeat[0] > heartbeatNanos) {
                 lastBeat[0] = now;
+                try {
+                    store.heartbeat(r.key());
+                } catch (RuntimeException e) {
+                    if (firstHeartbeatFailure()) {
+                        listener.heartbeatFailed(r, e);
+                    }
+                }
             }
             listener.checked(r, point, elapsed);
         };
+    }
+
+    private synchronized boolean firstHeartbeatFailure() {
+        boolean first = !heartbeatFailed;
+        heartbeatFailed = true;
+        return first;
     }
 
     /** The failure as the store keeps it: the exception and the top of its stack. */

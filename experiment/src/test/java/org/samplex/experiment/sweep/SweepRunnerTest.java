@@ -5,17 +5,27 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.samplex.experiment.ProgressListener;
 import org.samplex.experiment.RunRecord;
+import org.samplex.experiment.RunSpec;
 
 /** The worker pool on real (tiny) runs of the online protocol: faults, divergence, resume, parallel sweeps. */
 class SweepRunnerTest {
@@ -48,6 +58,7 @@ class SweepRunnerTest {
         final List<String> started = Collections.synchronizedList(new ArrayList<>());
         final List<String> failed = Collections.synchronizedList(new ArrayList<>());
         final List<RunRecord> finished = Collections.synchronizedList(new ArrayList<>());
+        final List<String> heartbeatFailures = Collections.synchronizedList(new ArrayList<>());
 
         @Override
         public void runStarted(PlannedRun run) {
@@ -62,6 +73,11 @@ class SweepRunnerTest {
         @Override
         public void runFailed(PlannedRun run, Throwable error) {
             failed.add(run.label() + ": " + error.getMessage());
+        }
+
+        @Override
+        public void heartbeatFailed(PlannedRun run, RuntimeException error) {
+            heartbeatFailures.add(error.getMessage());
         }
     }
 
@@ -153,10 +169,92 @@ class SweepRunnerTest {
         } finally {
             pool.shutdown();
         }
-        System.out.println("two sweeps in one process: " + a.started.size() + " + " + b.started.size()
-                + " runs started, " + statusByLabel(runs).size() + " rows for " + runs.size() + " planned");
         assertEquals(runs.size(), a.started.size() + b.started.size(), "each run claimed by one sweep");
         assertEquals(runs.size(), statusByLabel(runs).size());
+    }
+
+    /** What a broken worker throws: an Error, which the runner does not store as a failed run. */
+    private static final class WorkerBroke extends Error {
+        WorkerBroke() {
+            super("worker broke");
+        }
+    }
+
+    /** The tiny trainer, with {@link #run} left to each test. */
+    private abstract static class WrappedTrainer implements Trainer {
+        @Override
+        public RunSpec resolve(RunSpec spec) {
+            return TRAINER.resolve(spec);
+        }
+
+        @Override
+        public Set<String> learnerOptionNames(String learner) {
+            return TRAINER.learnerOptionNames(learner);
+        }
+
+        @Override
+        public String backend(String requested) {
+            return TRAINER.backend(requested);
+        }
+
+        @Override
+        public long parameterCount(RunSpec resolvedSpec) {
+            return TRAINER.parameterCount(resolvedSpec);
+        }
+    }
+
+    @Test
+    void aWorkerThatThrowsStopsTheSweepOnlyOnceTheOtherRunsAreStored() {
+        Plan p = planOf("");
+        List<PlannedRun> runs = p.expand(TRAINER);
+        AtomicInteger calls = new AtomicInteger();
+        CountDownLatch secondStarted = new CountDownLatch(1);
+        CountDownLatch firstThrown = new CountDownLatch(1);
+        Trainer trainer = new WrappedTrainer() {
+            @Override
+            public RunRecord run(RunSpec spec, ProgressListener listener) {
+                int call = calls.getAndIncrement();
+                try {
+                    if (call == 0) {
+                        secondStarted.await(5, TimeUnit.SECONDS);
+                        firstThrown.countDown();
+                        throw new WorkerBroke();
+                    }
+                    if (call == 1) {
+                        secondStarted.countDown();
+                        firstThrown.await(5, TimeUnit.SECONDS);
+                        // Long enough for a sweep that did not wait to have closed its store.
+                        Thread.sleep(300);
+                    }
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                return TRAINER.run(spec, listener);
+            }
+        };
+        assertThrows(WorkerBroke.class, () -> Sweep.run(dir, p, runs, null, false, trainer, 2, 2,
+                SweepListener.NONE));
+        assertEquals(2, calls.get(), "no run starts after a worker failed");
+        assertEquals(List.of("completed"), List.copyOf(statusByLabel(runs).values()),
+                "the run under way when the other worker failed is stored");
+    }
+
+    @Test
+    void aHeartbeatThatCannotBeWrittenIsToldOnceAndTheRunsGoOn() throws SQLException {
+        List<PlannedRun> runs = plan("");
+        Recorder rec = new Recorder();
+        try (ResultStore store = ResultStore.open(dir)) {
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + store.file());
+                 Statement st = c.createStatement()) {
+                // Renewing a claim is the only UPDATE of a claim here (a fresh claim is an INSERT).
+                st.execute("CREATE TRIGGER refuse_heartbeat BEFORE UPDATE ON claims "
+                        + "BEGIN SELECT RAISE(ABORT, 'heartbeat refused'); END");
+            }
+            SweepRunner.Outcome o = SweepRunner.run(runs, store, TRAINER, 1, 1, rec, 0);
+            assertEquals(Map.of("completed", runs.size()), o.ran(), String.join("\n", rec.failed));
+        }
+        assertEquals(1, rec.heartbeatFailures.size(), rec.heartbeatFailures.toString());
+        assertTrue(rec.heartbeatFailures.getFirst().contains("heartbeat refused"), rec.heartbeatFailures.toString());
     }
 
     @Test

@@ -25,7 +25,15 @@ final class Mlp implements Learner {
                 .add("fc2.weight", config.width2(), config.width1()).add("fc2.bias", config.width2())
                 .add("fc3.weight", shape.positions(), config.width2()).add("fc3.bias", shape.positions())
                 .build(backend);
-        RngStream init = RngStream.of(seed, "init");
+        try {
+            initialize(RngStream.of(seed, "init"));
+        } catch (RuntimeException e) {
+            params.close();
+            throw e;
+        }
+    }
+
+    private void initialize(RngStream init) {
         for (String layer : new String[] {"fc1", "fc2", "fc3"}) {
             params.initializeLinear(layer, init);
         }

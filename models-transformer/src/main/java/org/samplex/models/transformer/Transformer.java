@@ -55,7 +55,12 @@ final class Transformer implements Learner {
         params = b.add("mlp.fc1.weight", config.mlpWidth(), mlpIn).add("mlp.fc1.bias", config.mlpWidth())
                 .add("mlp.fc2.weight", 1, config.mlpWidth()).add("mlp.fc2.bias", 1)
                 .build(backend);
-        initialize(RngStream.of(seed, "init"));
+        try {
+            initialize(RngStream.of(seed, "init"));
+        } catch (RuntimeException e) {
+            params.close();
+            throw e;
+        }
     }
 
     private void initialize(RngStream init) {
