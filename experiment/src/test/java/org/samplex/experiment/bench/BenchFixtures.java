@@ -1,26 +1,21 @@
 package org.samplex.experiment.bench;
 
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.samplex.api.Backend;
-import org.samplex.api.Buffer;
 import org.samplex.api.config.Config;
 import org.samplex.api.config.Hyperparameter;
 import org.samplex.api.config.Schema;
-import org.samplex.api.learn.Batch;
 import org.samplex.api.learn.Learner;
 import org.samplex.api.learn.LearnerProvider;
-import org.samplex.api.learn.Task;
 import org.samplex.api.learn.TaskProvider;
 import org.samplex.api.learn.TaskShape;
 import org.samplex.api.rng.RngStream;
-import org.samplex.api.tape.Arena;
 import org.samplex.api.tape.Ops;
 import org.samplex.api.tape.Parameters;
 import org.samplex.api.tape.SequenceOps;
 import org.samplex.api.tape.Tape;
 import org.samplex.api.tape.Tensor;
+import org.samplex.experiment.testing.SumTask;
 
 /**
  * A task and a learner for the bench's tests. Task "sum": y_i = sum_k x_ik with x ~ N(0, I_d). Learner "mix":
@@ -29,65 +24,10 @@ import org.samplex.api.tape.Tensor;
  */
 final class BenchFixtures {
 
-    static final TaskProvider SUM = new SumTask();
+    static final TaskProvider SUM = new SumTask("sum", 4);
     static final LearnerProvider MIX = new MixProvider();
 
     private BenchFixtures() {
-    }
-
-    private static final class SumTask implements TaskProvider {
-        private static final Schema SCHEMA = Schema.of("task 'sum'",
-                Hyperparameter.integer("N", 3, 1, 64, "positions"),
-                Hyperparameter.integer("d", 4, 1, 64, "content width"));
-
-        @Override
-        public String name() {
-            return "sum";
-        }
-
-        @Override
-        public String description() {
-            return "y_i = sum of x_i";
-        }
-
-        @Override
-        public Schema schema() {
-            return SCHEMA;
-        }
-
-        @Override
-        public Task create(Config config, long taskSeed) {
-            TaskShape shape = new TaskShape(config.getInt("N"), config.getInt("d"), config.getInt("d"), 1);
-            return new Task() {
-                @Override
-                public TaskShape shape() {
-                    return shape;
-                }
-
-                @Override
-                public Batch batch(Backend backend, Arena arena, Split split, RngStream stream, long firstPrompt,
-                                   int count) {
-                    int n = shape.positions();
-                    int d = shape.contentWidth();
-                    Buffer x = arena.allocate((long) count * n * d); // (count, N, d)
-                    for (int p = 0; p < count; p++) {
-                        backend.fillNormal(x.slice((long) p * n * d, (long) n * d), stream, firstPrompt + p, 0, 1);
-                    }
-                    Buffer ones = arena.allocate(d);
-                    double[] host = new double[d];
-                    Arrays.fill(host, 1);
-                    backend.copyFromHost(ones, host);
-                    Buffer y = arena.allocate((long) count * n); // (count, N)
-                    backend.gemm(false, false, count * n, 1, d, 1.0, x, ones, 0.0, y);
-                    return new Batch(Tensor.constant(x, count, n, d), Tensor.constant(y, count, n));
-                }
-
-                @Override
-                public Map<String, Object> describe() {
-                    return Map.of("N", shape.positions(), "d", shape.contentWidth());
-                }
-            };
-        }
     }
 
     private static final class MixProvider implements LearnerProvider {

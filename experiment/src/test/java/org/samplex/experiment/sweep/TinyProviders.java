@@ -1,24 +1,18 @@
 package org.samplex.experiment.sweep;
 
-import java.util.Arrays;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.samplex.api.Backend;
 import org.samplex.api.BackendOptions;
-import org.samplex.api.Buffer;
 import org.samplex.api.Services;
 import org.samplex.api.config.Config;
 import org.samplex.api.config.Hyperparameter;
 import org.samplex.api.config.Schema;
-import org.samplex.api.learn.Batch;
 import org.samplex.api.learn.Learner;
 import org.samplex.api.learn.LearnerProvider;
-import org.samplex.api.learn.Task;
 import org.samplex.api.learn.TaskProvider;
 import org.samplex.api.learn.TaskShape;
 import org.samplex.api.rng.RngStream;
-import org.samplex.api.tape.Arena;
 import org.samplex.api.tape.Ops;
 import org.samplex.api.tape.Parameters;
 import org.samplex.api.tape.Tape;
@@ -27,6 +21,7 @@ import org.samplex.experiment.OnlineProtocol;
 import org.samplex.experiment.ProgressListener;
 import org.samplex.experiment.RunRecord;
 import org.samplex.experiment.RunSpec;
+import org.samplex.experiment.testing.SumTask;
 
 /**
  * A task, a learner and a {@link Trainer} small enough for sweep tests, running the real online protocol on the
@@ -42,7 +37,7 @@ final class TinyProviders {
     /** The trainer of task "tiny" and learner "linear" on the reference backend. */
     static Trainer trainer() {
         LearnerProvider learner = new LinearProvider();
-        TaskProvider task = new TinyTaskProvider();
+        TaskProvider task = new SumTask("tiny", 2).checkingEvery(1);
         Services services = Services.discover();
         return new Trainer() {
             @Override
@@ -74,66 +69,6 @@ final class TinyProviders {
                 }
             }
         };
-    }
-
-    static final class TinyTaskProvider implements TaskProvider {
-        private static final Schema SCHEMA = Schema.of("task 'tiny'",
-                Hyperparameter.integer("N", 3, 1, 64, "positions"),
-                Hyperparameter.integer("d", 2, 1, 64, "content width"));
-
-        @Override
-        public String name() {
-            return "tiny";
-        }
-
-        @Override
-        public String description() {
-            return "y_i = sum of x_i";
-        }
-
-        @Override
-        public Schema schema() {
-            return SCHEMA;
-        }
-
-        @Override
-        public Task create(Config config, long taskSeed) {
-            TaskShape shape = new TaskShape(config.getInt("N"), config.getInt("d"), config.getInt("d"), 1);
-            return new Task() {
-                @Override
-                public TaskShape shape() {
-                    return shape;
-                }
-
-                @Override
-                public Batch batch(Backend backend, Arena arena, Split split, RngStream stream, long firstPrompt,
-                                   int count) {
-                    int n = shape.positions();
-                    int d = shape.contentWidth();
-                    Buffer x = arena.allocate((long) count * n * d); // (count, N, d)
-                    for (int p = 0; p < count; p++) {
-                        backend.fillNormal(x.slice((long) p * n * d, (long) n * d), stream, firstPrompt + p, 0, 1);
-                    }
-                    Buffer ones = arena.allocate(d);
-                    double[] sum = new double[d];
-                    Arrays.fill(sum, 1);
-                    backend.copyFromHost(ones, sum);
-                    Buffer y = arena.allocate((long) count * n); // (count, N)
-                    backend.gemm(false, false, count * n, 1, d, 1.0, x, ones, 0.0, y);
-                    return new Batch(Tensor.constant(x, count, n, d), Tensor.constant(y, count, n));
-                }
-
-                @Override
-                public int defaultCheckEvery() {
-                    return 1;
-                }
-
-                @Override
-                public Map<String, Object> describe() {
-                    return Map.of("N", shape.positions(), "d", shape.contentWidth());
-                }
-            };
-        }
     }
 
     static final class LinearProvider implements LearnerProvider {

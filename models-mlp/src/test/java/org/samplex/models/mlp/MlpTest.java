@@ -2,20 +2,14 @@ package org.samplex.models.mlp;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.samplex.api.Backend;
 import org.samplex.api.BackendOptions;
-import org.samplex.api.Buffer;
 import org.samplex.api.Services;
 import org.samplex.api.config.Config;
 import org.samplex.api.learn.Learner;
@@ -85,37 +79,12 @@ class MlpTest {
         assertTrue(e.getMessage().contains("'width2'"), e.getMessage());
     }
 
-    /** The reference backend, except that its second fillUniform throws; records the buffers it allocates. */
-    private static Backend failingOnSecondFill(Backend real, List<Buffer> allocated) {
-        AtomicInteger fills = new AtomicInteger();
-        return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
-                (proxy, method, args) -> {
-                    if (method.getName().equals("fillUniform") && fills.incrementAndGet() == 2) {
-                        throw new IllegalStateException("fill refused");
-                    }
-                    Object out;
-                    try {
-                        out = method.invoke(real, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                    if (out instanceof Buffer b) {
-                        allocated.add(b);
-                    }
-                    return out;
-                });
-    }
-
     @Test
     void aFailedInitializationClosesTheParameters() {
-        try (Backend real = open("reference")) {
-            List<Buffer> allocated = new ArrayList<>();
-            Backend failing = failingOnSecondFill(real, allocated);
-            IllegalStateException e = assertThrows(IllegalStateException.class,
-                    () -> provider.create(SHAPE, tiny, failing, 1));
-            assertEquals("fill refused", e.getMessage());
-            assertFalse(allocated.isEmpty());
-            allocated.forEach(b -> assertTrue(b.isClosed(), "every slab allocated is closed"));
-        }
+        var seen = LearnerChecks.failedInitialization(provider, SHAPE, tiny);
+        IllegalStateException e = assertInstanceOf(IllegalStateException.class, seen.thrown());
+        assertEquals("fill refused", e.getMessage());
+        assertTrue(seen.allocated() > 0);
+        assertEquals(0, seen.unclosed(), "every slab allocated is closed");
     }
 }

@@ -2,6 +2,7 @@ package org.samplex.models.rnn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +17,7 @@ import org.samplex.api.learn.Learner;
 import org.samplex.api.learn.LearnerProvider;
 import org.samplex.api.learn.TaskShape;
 import org.samplex.api.tape.Parameters;
+import org.samplex.backend.cpu.conformance.LearnerChecks;
 
 /** Parameter layout, sizes, initialization, seeding and config validation of the recurrent learners. */
 class RecurrentSetupTest {
@@ -142,5 +144,15 @@ class RecurrentSetupTest {
         var found = Services.discover().learners().stream()
                 .filter(f -> "org.samplex.models.rnn".equals(f.module())).map(Services.Found::name).sorted().toList();
         assertEquals(List.of("gru", "lstm", "rnn"), found);
+    }
+
+    @Test
+    void aFailedInitializationClosesTheParameters() {
+        var seen = LearnerChecks.failedInitialization(RnnTesting.provider("gru"), TINY,
+                RnnTesting.config("gru", 5, true));
+        IllegalStateException e = assertInstanceOf(IllegalStateException.class, seen.thrown());
+        assertEquals("fill refused", e.getMessage());
+        assertTrue(seen.allocated() > 0);
+        assertEquals(0, seen.unclosed(), "every slab allocated is closed");
     }
 }

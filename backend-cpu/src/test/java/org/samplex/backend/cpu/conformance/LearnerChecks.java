@@ -1,8 +1,14 @@
 package org.samplex.backend.cpu.conformance;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.samplex.api.Backend;
 import org.samplex.api.BackendOptions;
+import org.samplex.api.Buffer;
 import org.samplex.api.Services;
 import org.samplex.api.config.Config;
 import org.samplex.api.learn.AdamW;
@@ -18,7 +24,8 @@ import org.samplex.api.tape.Tensor;
 /**
  * Whole-model checks every learner's tests run: a finite-difference gradient check of the mse loss on the
  * reference backend, and parity of loss and gradients between a fast backend and the reference after a few AdamW
- * steps. Data are uniform in [-1, 1); tiny sizes keep a check well under a second.
+ * steps, and that a learner whose initialization fails closes what it allocated. Data are uniform in [-1, 1); tiny
+ * sizes keep a check well under a second.
  */
 public final class LearnerChecks {
     private LearnerChecks() {
@@ -125,6 +132,54 @@ public final class LearnerChecks {
             den += b[i] * b[i];
         }
         return Math.sqrt(num / den);
+    }
+
+    /**
+     * What {@link #failedInitialization} saw: the throwable {@code create} ended with (null if it returned), how many
+     * buffers the learner allocated, and how many of those were still open afterwards.
+     */
+    public record FailedInitialization(Throwable thrown, int allocated, int unclosed) {
+    }
+
+    /**
+     * Creates a learner on the reference backend whose second fillUniform throws {@code IllegalStateException("fill
+     * refused")}, recording every buffer the backend hands out, so a test can check that none is left open.
+     */
+    public static FailedInitialization failedInitialization(LearnerProvider provider, TaskShape shape,
+                                                            Config config) {
+        try (Backend real = open("reference", 2)) {
+            List<Buffer> allocated = new ArrayList<>();
+            Backend failing = failingOnSecondFill(real, allocated);
+            Throwable thrown = null;
+            try {
+                provider.create(shape, config, failing, 1).close();
+            } catch (Throwable t) {
+                thrown = t;
+            }
+            int unclosed = (int) allocated.stream().filter(b -> !b.isClosed()).count();
+            return new FailedInitialization(thrown, allocated.size(), unclosed);
+        }
+    }
+
+    /** {@code real}, except that its second fillUniform throws; records the buffers it allocates. */
+    private static Backend failingOnSecondFill(Backend real, List<Buffer> allocated) {
+        AtomicInteger fills = new AtomicInteger();
+        return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("fillUniform") && fills.incrementAndGet() == 2) {
+                        throw new IllegalStateException("fill refused");
+                    }
+                    Object out;
+                    try {
+                        out = method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    if (out instanceof Buffer b) {
+                        allocated.add(b);
+                    }
+                    return out;
+                });
     }
 
     private static Backend open(String name, int threads) {
