@@ -34,6 +34,33 @@ public final class KernelChecks {
         return (batch - 1) * stride + (long) (rows - 1) * ld + cols;
     }
 
+    /** Elements each gemm operand spans, checked: the sizes of a, b and c in that order. */
+    public record GemmExtents(long a, long b, long c) {
+    }
+
+    /**
+     * The positive sizes of a strided batched gemm and the elements its operands span; a stored operand has
+     * (rows, cols) = op's shape, or its transpose when transposed.
+     */
+    public static GemmExtents gemm(boolean transA, boolean transB, int m, int n, int k, int lda, long strideA,
+                                   int ldb, long strideB, int ldc, long strideC, int batch) {
+        positive("gemm m", m);
+        positive("gemm n", n);
+        positive("gemm k", k);
+        positive("gemm batch", batch);
+        return new GemmExtents(matrixExtent("a", transA ? k : m, transA ? m : k, lda, strideA, batch),
+                matrixExtent("b", transB ? n : k, transB ? k : n, ldb, strideB, batch),
+                matrixExtent("c", m, n, ldc, strideC, batch));
+    }
+
+    /** A view [off, off + len) of a buffer of {@code length} elements must lie inside it and be non-empty. */
+    public static void sliceRange(long off, long len, long length) {
+        if (off < 0 || len <= 0 || off + len > length) {
+            throw new IllegalArgumentException("slice [" + off + ", " + (off + len) + ") is outside a buffer of "
+                    + length + " elements");
+        }
+    }
+
     /** Positive attention sizes whose (B, N, H*hd) tensors fit an int index. */
     public static void attentionShape(String kernel, int batch, int positions, int heads, int headWidth) {
         positive(kernel + " batch", batch);

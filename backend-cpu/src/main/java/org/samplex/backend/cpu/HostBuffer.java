@@ -2,6 +2,7 @@ package org.samplex.backend.cpu;
 
 import org.samplex.api.Buffer;
 import org.samplex.api.DType;
+import org.samplex.api.KernelChecks;
 
 /**
  * A buffer in Java heap arrays: exactly one of {@link #f}, {@link #d}, {@link #i} is non-null, chosen by the
@@ -57,10 +58,7 @@ final class HostBuffer implements Buffer {
     @Override
     public Buffer slice(long off, long len) {
         ensureOpen();
-        if (off < 0 || len <= 0 || off + len > length) {
-            throw new IllegalArgumentException("slice [" + off + ", " + (off + len) + ") is outside a buffer of "
-                    + length + " elements");
-        }
+        KernelChecks.sliceRange(off, len, length);
         return new HostBuffer(root, offset + (int) off, (int) len);
     }
 

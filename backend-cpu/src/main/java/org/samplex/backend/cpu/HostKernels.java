@@ -2,7 +2,6 @@ package org.samplex.backend.cpu;
 
 import static org.samplex.api.KernelChecks.attentionShape;
 import static org.samplex.api.KernelChecks.checkColumns;
-import static org.samplex.api.KernelChecks.matrixExtent;
 import static org.samplex.api.KernelChecks.positive;
 import static org.samplex.api.KernelChecks.totalWidth;
 import static org.samplex.backend.cpu.HostChecks.checkedIndices;
@@ -12,6 +11,7 @@ import java.util.List;
 import org.samplex.api.Activation;
 import org.samplex.api.Buffer;
 import org.samplex.api.DType;
+import org.samplex.api.KernelChecks;
 
 /**
  * The checked entry points of the compute kernels, shared by the two host backends (the fills, which are about
@@ -37,14 +37,11 @@ abstract class HostKernels extends HostBackend {
                            double alpha, Buffer a, int lda, long strideA,
                            Buffer b, int ldb, long strideB,
                            double beta, Buffer c, int ldc, long strideC, int batch) {
-        positive("gemm m", m);
-        positive("gemm n", n);
-        positive("gemm k", k);
-        positive("gemm batch", batch);
-        // a stored operand has (rows, cols) = op's shape, or its transpose when transposed
-        HostBuffer ha = arg("gemm a", a, matrixExtent("a", transA ? k : m, transA ? m : k, lda, strideA, batch));
-        HostBuffer hb = arg("gemm b", b, matrixExtent("b", transB ? n : k, transB ? k : n, ldb, strideB, batch));
-        HostBuffer hc = arg("gemm c", c, matrixExtent("c", m, n, ldc, strideC, batch));
+        KernelChecks.GemmExtents e = KernelChecks.gemm(transA, transB, m, n, k, lda, strideA, ldb, strideB, ldc,
+                strideC, batch);
+        HostBuffer ha = arg("gemm a", a, e.a());
+        HostBuffer hb = arg("gemm b", b, e.b());
+        HostBuffer hc = arg("gemm c", c, e.c());
         gemmKernel(transA, transB, m, n, k, alpha, ha, lda, strideA, hb, ldb, strideB, beta, hc, ldc, strideC, batch);
     }
 

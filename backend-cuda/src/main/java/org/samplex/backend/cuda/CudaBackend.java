@@ -2,7 +2,6 @@ package org.samplex.backend.cuda;
 
 import static org.samplex.api.KernelChecks.checkColumns;
 import static org.samplex.api.KernelChecks.checkIndices;
-import static org.samplex.api.KernelChecks.matrixExtent;
 import static org.samplex.api.KernelChecks.positive;
 import static org.samplex.api.KernelChecks.totalWidth;
 import static org.samplex.backend.cuda.CudaChecks.attentionShape;
@@ -12,6 +11,7 @@ import org.bytedeco.javacpp.IntPointer;
 import org.samplex.api.Activation;
 import org.samplex.api.Buffer;
 import org.samplex.api.DType;
+import org.samplex.api.KernelChecks;
 
 /**
  * The cuda backend: float32 on one NVIDIA GPU. GEMMs go to cuBLAS (TF32 only when the option "tf32" asks for it);
@@ -42,13 +42,11 @@ public final class CudaBackend extends CudaMemory {
                      double alpha, Buffer a, int lda, long strideA,
                      Buffer b, int ldb, long strideB,
                      double beta, Buffer c, int ldc, long strideC, int batch) {
-        positive("gemm m", m);
-        positive("gemm n", n);
-        positive("gemm k", k);
-        positive("gemm batch", batch);
-        CudaBuffer ca = arg("gemm a", a, matrixExtent("a", transA ? k : m, transA ? m : k, lda, strideA, batch));
-        CudaBuffer cb = arg("gemm b", b, matrixExtent("b", transB ? n : k, transB ? k : n, ldb, strideB, batch));
-        CudaBuffer cc = arg("gemm c", c, matrixExtent("c", m, n, ldc, strideC, batch));
+        KernelChecks.GemmExtents e = KernelChecks.gemm(transA, transB, m, n, k, lda, strideA, ldb, strideB, ldc,
+                strideC, batch);
+        CudaBuffer ca = arg("gemm a", a, e.a());
+        CudaBuffer cb = arg("gemm b", b, e.b());
+        CudaBuffer cc = arg("gemm c", c, e.c());
         device.sgemm(transA, transB, m, n, k, (float) alpha, ca.address(), lda, strideA, cb.address(), ldb, strideB,
                 (float) beta, cc.address(), ldc, strideC, batch);
     }

@@ -2,6 +2,7 @@ package org.samplex.backend.cuda;
 
 import org.samplex.api.Buffer;
 import org.samplex.api.DType;
+import org.samplex.api.KernelChecks;
 
 /**
  * A run of elements in device memory. A root owns one cuMemAlloc block; views share the root's block and closed
@@ -62,10 +63,7 @@ final class CudaBuffer implements Buffer {
     @Override
     public Buffer slice(long off, long len) {
         ensureOpen();
-        if (off < 0 || len <= 0 || off + len > length) {
-            throw new IllegalArgumentException("slice [" + off + ", " + (off + len) + ") is outside a buffer of "
-                    + length + " elements");
-        }
+        KernelChecks.sliceRange(off, len, length);
         return new CudaBuffer(root, offset + off, len);
     }
 
