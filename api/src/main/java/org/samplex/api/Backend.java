@@ -117,6 +117,18 @@ public interface Backend extends AutoCloseable {
     /** dIn (n) += f'(in) * dOut, using in (n) or out (n) = f(in) as each f needs (both are given). */
     void activationBackward(Activation f, Buffer dIn, Buffer dOut, Buffer in, Buffer out, long n);
 
+    /**
+     * out (rows, cols) = f(in + bias), the bias (cols) broadcast over rows; out may be in. By default
+     * {@link #biasAddForward} then {@link #activationForward} in place; a backend may fuse the two into one pass
+     * (same result up to rounding of the sum, which both forms round to float once). The pre-activation is not
+     * kept: every {@link Activation}'s derivative follows from its output (relu's from out > 0), so the backward
+     * is {@link #activationBackward} with out passed as both in and out, then {@link #biasAddBackward}.
+     */
+    default void biasActivationForward(Activation f, Buffer out, Buffer in, Buffer bias, int rows, int cols) {
+        biasAddForward(out, in, bias, rows, cols);
+        activationForward(f, out, out, (long) rows * cols);
+    }
+
     /** out (n) = a (n) + b (n). */
     void addForward(Buffer out, Buffer a, Buffer b, long n);
 
