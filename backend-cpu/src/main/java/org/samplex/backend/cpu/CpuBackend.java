@@ -19,10 +19,12 @@ import org.samplex.api.rng.RngStream;
  */
 final class CpuBackend extends HostKernels {
     private final CpuParallel par;
+    private final CpuGemm gemm;
 
     CpuBackend(int threads) {
         super("cpu", DType.FLOAT32);
         this.par = new CpuParallel(threads);
+        this.gemm = new CpuGemm(par);
     }
 
     /** The preferred float species, e.g. "FloatVector 512-bit (16 lanes)". */
@@ -73,10 +75,8 @@ final class CpuBackend extends HostKernels {
                               double alpha, HostBuffer a, int lda, long strideA,
                               HostBuffer b, int ldb, long strideB,
                               double beta, HostBuffer c, int ldc, long strideC, int batch) {
-        CpuGemm.gemm(par, transA, transB, m, n, k, (float) alpha,
-                new CpuGemm.Operand(a.f, a.offset, lda, strideA),
-                new CpuGemm.Operand(b.f, b.offset, ldb, strideB), (float) beta,
-                new CpuGemm.Operand(c.f, c.offset, ldc, strideC), batch);
+        gemm.gemm(transA, transB, m, n, k, (float) alpha, a.f, a.offset, lda, strideA, b.f, b.offset, ldb, strideB,
+                (float) beta, c.f, c.offset, ldc, strideC, batch);
     }
 
     // ---- bias and pointwise -----------------------------------------------------------------------------------

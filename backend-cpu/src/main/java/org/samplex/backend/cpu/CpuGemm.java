@@ -1,79 +1,438 @@
 package org.samplex.backend.cpu;
 
-import java.util.Arrays;
+import java.util.function.IntConsumer;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Float32 strided batched gemm, {@code C_p = alpha op(A_p) op(B_p) + beta C_p}, in "axpy" form: row i of C is
- * accumulated as {@code sum_k op(A)[i,k] * op(B)[k,:]}, so the inner loop streams a contiguous row of op(B) into a
- * contiguous accumulator. A transposed B is first packed into row-major op(B) (a copy the size of B); a transposed A
- * needs no packing, since only its scalars are read.
+ * Float32 strided batched gemm, {@code C_p = alpha op(A_p) op(B_p) + beta C_p}, in the GotoBLAS / BLIS layout: the
+ * k dimension is cut into panels of {@link #KC}; for each panel op(B) is packed into slivers {@link #NR} columns
+ * wide and op(A) into slivers {@link #MR} rows tall (both zero-padded to whole slivers, for every transpose
+ * variant), and a register-blocked micro-kernel multiplies one A sliver by one B sliver into {@code MR x NR}
+ * accumulators (MR x 2 vectors of the preferred species) that stay in registers for the whole panel.
  *
- * <p>Each element C[i,j] is one float accumulator updated by fused multiply-adds in k order, by exactly one task, so
- * the result is the same for every thread count and vector width. Tasks are (batch entry, block of rows).
+ * <p>Parallelism: a single product (batch 1) packs B once per panel, shared, and splits the rows of C into blocks,
+ * one task per block, each packing its own A block into its thread's workspace; a batch of products runs one task
+ * per batch entry. Small products (or n below one vector) take a direct scalar path without packing.
+ *
+ * <p>Determinism: each C element is accumulated by fused multiply-adds in k order within a panel, one lane of one
+ * accumulator, and the panel sums are added to C in panel order; the panel size is a constant. So the bits depend
+ * neither on the thread count, nor on the row blocking, nor on the vector width: only on (m, n, k) choosing the
+ * direct path or the packed one, which is a function of the shape alone.
+ *
+ * <p>Allocation: none in the steady state. Packing buffers live in per-thread workspaces that grow to the largest
+ * product seen and are kept; the parallel task is one reusable object per backend (calls on a backend are serial).
  */
 final class CpuGemm {
-    private static final int ROWS_PER_TASK = 8;
+    private static final VectorSpecies<Float> SPECIES = CpuVec.SPECIES;
+    private static final int LANES = CpuVec.LANES;
+    /** Rows of the micro-tile. */
+    static final int MR = 6;
+    /** Columns of the micro-tile: two vectors. */
+    static final int NR = 2 * LANES;
+    /** Depth of a k panel: an A sliver (MR x KC) and a B sliver (KC x NR) stay in L1 together. */
+    static final int KC = 256;
+    /** Largest row block per task: an A block (MC x KC floats) stays in L2. */
+    private static final int MC = 120;
+    /** Below this many multiply-adds (or with n below one vector) the direct scalar path wins. */
+    private static final long DIRECT_WORK = 1L << 13;
 
-    private CpuGemm() {
-    }
+    /** Per-thread packing space, grown on demand and kept. */
+    private static final class Workspace {
+        float[] a = new float[0];
+        float[] b = new float[0];
+        final float[] tile = new float[MR * NR];
+        final float[] spill = new float[LANES];
 
-    /** A float matrix operand: {@code x[off + p * stride + row * ld + col]}. */
-    record Operand(float[] x, int off, int ld, long stride) {
-    }
-
-    /** Sizes are positive and the operands long enough (checked by the caller). */
-    static void gemm(CpuParallel par, boolean transA, boolean transB, int m, int n, int k, float alpha,
-                     Operand a, Operand b, float beta, Operand c, int batch) {
-        Operand rowB = transB ? packTransposed(par, b, k, n, batch) : b;
-        int rowBlocks = (m + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
-        long work = (long) batch * m * n * k;
-        par.forEach(batch * rowBlocks, work, t -> {
-            int p = t / rowBlocks;
-            int i0 = (t % rowBlocks) * ROWS_PER_TASK;
-            int i1 = Math.min(m, i0 + ROWS_PER_TASK);
-            rows(transA, n, k, alpha, a, rowB, beta, c, p, i0, i1);
-        });
-    }
-
-    /** Rows [i0, i1) of C_p. */
-    private static void rows(boolean transA, int n, int k, float alpha, Operand a, Operand b, float beta,
-                             Operand c, int p, int i0, int i1) {
-        float[] acc = new float[n]; // (Nc) one row of op(A) op(B)
-        int aBase = (int) (a.off + p * a.stride);
-        int bBase = (int) (b.off + p * b.stride);
-        int cBase = (int) (c.off + p * c.stride);
-        for (int i = i0; i < i1; i++) {
-            Arrays.fill(acc, 0f);
-            for (int kk = 0; kk < k; kk++) {
-                float aik = transA ? a.x[aBase + kk * a.ld + i] : a.x[aBase + i * a.ld + kk];
-                CpuVec.axpy(aik, b.x, bBase + kk * b.ld, acc, 0, n);
+        float[] a(int size) {
+            if (a.length < size) {
+                a = new float[size];
             }
-            CpuVec.scaleStore(c.x, cBase + i * c.ld, alpha, acc, beta, n);
+            return a;
+        }
+
+        float[] b(int size) {
+            if (b.length < size) {
+                b = new float[size];
+            }
+            return b;
+        }
+    }
+
+    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+
+    private final CpuParallel par;
+    /** The arguments of the call in progress, read by the tasks. */
+    private final Call call = new Call();
+    private final IntConsumer rowBlockTask = this::rowBlock;
+    private final IntConsumer batchTask = this::batchEntry;
+    private final IntConsumer packTask = this::packSliver;
+
+    CpuGemm(CpuParallel par) {
+        this.par = par;
+    }
+
+    /** The current call's arguments; fields rather than captured locals so that no task object is allocated. */
+    private static final class Call {
+        boolean transA;
+        boolean transB;
+        int m;
+        int n;
+        int k;
+        float alpha;
+        float beta;
+        float[] a;
+        int aOff;
+        int lda;
+        long strideA;
+        float[] b;
+        int bOff;
+        int ldb;
+        long strideB;
+        float[] c;
+        int cOff;
+        int ldc;
+        long strideC;
+        // the panel in progress (batch 1, parallel rows)
+        int pc;
+        int kc;
+        int rowsPerBlock;
+        float[] packedB;
+
+        void clear() {
+            a = null;
+            b = null;
+            c = null;
+            packedB = null;
         }
     }
 
     /**
-     * B_p stored as (n, k) with its ld, packed into a new row-major (k, n) per batch entry; a batch-shared B
-     * (stride 0) is packed once.
+     * Operand X is {@code x[xOff + p * strideX + row * ldx + col]}. Sizes are positive and the operands long
+     * enough (checked by the caller).
      */
-    private static Operand packTransposed(CpuParallel par, Operand b, int k, int n, int batch) {
-        int size = k * n;
-        int copies = b.stride == 0 ? 1 : batch;
-        if ((long) copies * size > Integer.MAX_VALUE - 64) {
-            throw new IllegalArgumentException("gemm: transposed b of " + copies + " x " + size
-                    + " elements is too large to pack");
+    void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+              float[] a, int aOff, int lda, long strideA, float[] b, int bOff, int ldb, long strideB, float beta,
+              float[] c, int cOff, int ldc, long strideC, int batch) {
+        Call s = call;
+        s.transA = transA;
+        s.transB = transB;
+        s.m = m;
+        s.n = n;
+        s.k = k;
+        s.alpha = alpha;
+        s.beta = beta;
+        s.a = a;
+        s.aOff = aOff;
+        s.lda = lda;
+        s.strideA = strideA;
+        s.b = b;
+        s.bOff = bOff;
+        s.ldb = ldb;
+        s.strideB = strideB;
+        s.c = c;
+        s.cOff = cOff;
+        s.ldc = ldc;
+        s.strideC = strideC;
+        try {
+            long work = (long) m * n * k;
+            if (batch > 1 || par.threads() == 1 || work < CpuParallel.INLINE_WORK || direct(m, n, k)) {
+                par.forEach(batch, work * batch, batchTask);
+            } else {
+                parallelRows();
+            }
+        } finally {
+            s.clear();
         }
-        float[] packed = new float[Math.max(1, copies * size)]; // (batch, K, Nc)
-        par.forEach(copies, (long) copies * size, p -> {
-            int src = (int) (b.off + p * b.stride);
-            int dst = p * size;
-            for (int j = 0; j < n; j++) {
-                int row = src + j * b.ld;
-                for (int kk = 0; kk < k; kk++) {
-                    packed[dst + kk * n + j] = b.x[row + kk];
+    }
+
+    private static boolean direct(int m, int n, int k) {
+        return n < LANES || (long) m * n * k < DIRECT_WORK;
+    }
+
+    // ---- one product per task ----------------------------------------------------------------------------------
+
+    /** Batch entry p, start to end on this thread. */
+    private void batchEntry(int p) {
+        Call s = call;
+        int aBase = (int) (s.aOff + p * s.strideA);
+        int bBase = (int) (s.bOff + p * s.strideB);
+        int cBase = (int) (s.cOff + p * s.strideC);
+        if (direct(s.m, s.n, s.k)) {
+            direct(s, aBase, bBase, cBase);
+            return;
+        }
+        Workspace ws = WORKSPACE.get();
+        int slivers = (s.n + NR - 1) / NR;
+        for (int pc = 0; pc < s.k; pc += KC) {
+            int kc = Math.min(KC, s.k - pc);
+            float[] pb = ws.b(slivers * kc * NR);
+            for (int j = 0; j < slivers; j++) {
+                packB(s, bBase, pc, kc, j, pb);
+            }
+            for (int i0 = 0; i0 < s.m; i0 += MC) {
+                block(s, ws, aBase, cBase, pc, kc, pb, i0, Math.min(s.m, i0 + MC));
+            }
+        }
+    }
+
+    // ---- one product, rows split across threads ----------------------------------------------------------------
+
+    private void parallelRows() {
+        Call s = call;
+        int threads = par.threads();
+        // enough blocks to balance the threads, none taller than MC, each a whole number of slivers
+        int blocks = Math.max(threads, (s.m + MC - 1) / MC);
+        blocks = (blocks + threads - 1) / threads * threads;
+        int rows = (s.m + blocks - 1) / blocks;
+        s.rowsPerBlock = Math.max(MR, (rows + MR - 1) / MR * MR);
+        int rowBlocks = (s.m + s.rowsPerBlock - 1) / s.rowsPerBlock;
+        int slivers = (s.n + NR - 1) / NR;
+        Workspace ws = WORKSPACE.get();
+        for (int pc = 0; pc < s.k; pc += KC) {
+            int kc = Math.min(KC, s.k - pc);
+            s.pc = pc;
+            s.kc = kc;
+            s.packedB = ws.b(slivers * kc * NR);
+            par.forEach(slivers, (long) slivers * kc * NR, packTask);
+            par.forEach(rowBlocks, (long) s.m * s.n * kc, rowBlockTask);
+        }
+    }
+
+    private void packSliver(int j) {
+        Call s = call;
+        packB(s, s.bOff, s.pc, s.kc, j, s.packedB);
+    }
+
+    private void rowBlock(int t) {
+        Call s = call;
+        int i0 = t * s.rowsPerBlock;
+        block(s, WORKSPACE.get(), s.aOff, s.cOff, s.pc, s.kc, s.packedB, i0, Math.min(s.m, i0 + s.rowsPerBlock));
+    }
+
+    // ---- packing -----------------------------------------------------------------------------------------------
+
+    /** Sliver j of op(B) rows [pc, pc + kc): pb[j kc NR + kk NR + jj] = op(B)[pc + kk, j NR + jj], zero past n. */
+    private static void packB(Call s, int bBase, int pc, int kc, int j, float[] pb) {
+        int j0 = j * NR;
+        int cols = Math.min(NR, s.n - j0);
+        int dst = j * kc * NR;
+        float[] b = s.b;
+        if (!s.transB) {
+            for (int kk = 0; kk < kc; kk++) {
+                int src = bBase + (pc + kk) * s.ldb + j0;
+                int d = dst + kk * NR;
+                System.arraycopy(b, src, pb, d, cols);
+                for (int jj = cols; jj < NR; jj++) {
+                    pb[d + jj] = 0f;
                 }
             }
-        });
-        return new Operand(packed, 0, n, copies == 1 ? 0 : size);
+        } else {
+            for (int jj = 0; jj < cols; jj++) {
+                int src = bBase + (j0 + jj) * s.ldb + pc;
+                for (int kk = 0; kk < kc; kk++) {
+                    pb[dst + kk * NR + jj] = b[src + kk];
+                }
+            }
+            for (int jj = cols; jj < NR; jj++) {
+                for (int kk = 0; kk < kc; kk++) {
+                    pb[dst + kk * NR + jj] = 0f;
+                }
+            }
+        }
+    }
+
+    /** Rows [i0, i1) of op(A), columns [pc, pc + kc), as slivers: pa[t kc MR + kk MR + r], zero past i1. */
+    private static void packA(Call s, int aBase, int pc, int kc, int i0, int i1, float[] pa) {
+        float[] a = s.a;
+        int lda = s.lda;
+        for (int t = 0, i = i0; i < i1; t++, i += MR) {
+            int rows = Math.min(MR, i1 - i);
+            int dst = t * kc * MR;
+            if (!s.transA) {
+                for (int r = 0; r < rows; r++) {
+                    int src = aBase + (i + r) * lda + pc;
+                    for (int kk = 0; kk < kc; kk++) {
+                        pa[dst + kk * MR + r] = a[src + kk];
+                    }
+                }
+            } else {
+                for (int kk = 0; kk < kc; kk++) {
+                    int src = aBase + (pc + kk) * lda + i;
+                    int d = dst + kk * MR;
+                    for (int r = 0; r < rows; r++) {
+                        pa[d + r] = a[src + r];
+                    }
+                }
+            }
+            for (int r = rows; r < MR; r++) {
+                for (int kk = 0; kk < kc; kk++) {
+                    pa[dst + kk * MR + r] = 0f;
+                }
+            }
+        }
+    }
+
+    // ---- the macro- and micro-kernel ---------------------------------------------------------------------------
+
+    /** C rows [i0, i1), all columns, panel [pc, pc + kc) with B packed in pb. */
+    private static void block(Call s, Workspace ws, int aBase, int cBase, int pc, int kc, float[] pb, int i0,
+                              int i1) {
+        int rows = i1 - i0;
+        int rowSlivers = (rows + MR - 1) / MR;
+        float[] pa = ws.a(rowSlivers * kc * MR);
+        packA(s, aBase, pc, kc, i0, i1, pa);
+        boolean first = pc == 0;
+        int colSlivers = (s.n + NR - 1) / NR;
+        for (int j = 0; j < colSlivers; j++) {
+            int j0 = j * NR;
+            int cols = Math.min(NR, s.n - j0);
+            for (int t = 0; t < rowSlivers; t++) {
+                int i = i0 + t * MR;
+                int tileRows = Math.min(MR, i1 - i);
+                int cOff = cBase + i * s.ldc + j0;
+                if (tileRows == MR) {
+                    micro(kc, pa, t * kc * MR, pb, j * kc * NR, s.c, cOff, s.ldc, cols, ws.spill, s.alpha, s.beta,
+                            first);
+                } else {
+                    float[] tile = ws.tile;
+                    micro(kc, pa, t * kc * MR, pb, j * kc * NR, tile, 0, NR, NR, null, 1f, 0f, true);
+                    mergeTile(tile, s.c, cOff, s.ldc, tileRows, cols, s.alpha, s.beta, first);
+                }
+            }
+        }
+    }
+
+    /**
+     * The MR x NR tile: acc = A sliver x B sliver over kc; then, for its first {@code cols} columns, C = alpha acc
+     * + beta C on the first panel (C not read when beta is 0) and C = C + alpha acc on later ones.
+     */
+    private static void micro(int kc, float[] pa, int ao, float[] pb, int bo, float[] c, int co, int ldc, int cols,
+                              float[] spill, float alpha, float beta, boolean first) {
+        FloatVector c00 = FloatVector.zero(SPECIES);
+        FloatVector c01 = c00;
+        FloatVector c10 = c00;
+        FloatVector c11 = c00;
+        FloatVector c20 = c00;
+        FloatVector c21 = c00;
+        FloatVector c30 = c00;
+        FloatVector c31 = c00;
+        FloatVector c40 = c00;
+        FloatVector c41 = c00;
+        FloatVector c50 = c00;
+        FloatVector c51 = c00;
+        for (int kk = 0; kk < kc; kk++) {
+            int b = bo + kk * NR;
+            int a = ao + kk * MR;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, pb, b);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, pb, b + LANES);
+            FloatVector av = FloatVector.broadcast(SPECIES, pa[a]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(SPECIES, pa[a + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(SPECIES, pa[a + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(SPECIES, pa[a + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(SPECIES, pa[a + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(SPECIES, pa[a + 5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+        }
+        store(c, co, c00, c01, cols, spill, alpha, beta, first);
+        store(c, co + ldc, c10, c11, cols, spill, alpha, beta, first);
+        store(c, co + 2 * ldc, c20, c21, cols, spill, alpha, beta, first);
+        store(c, co + 3 * ldc, c30, c31, cols, spill, alpha, beta, first);
+        store(c, co + 4 * ldc, c40, c41, cols, spill, alpha, beta, first);
+        store(c, co + 5 * ldc, c50, c51, cols, spill, alpha, beta, first);
+    }
+
+    /**
+     * One tile row: whole vectors straight into C; a partial vector (the last columns of C) goes through
+     * {@code spill} and is merged element by element with the same arithmetic (masked vector stores are avoided:
+     * where the platform lacks them they fall back to slow code).
+     */
+    private static void store(float[] c, int co, FloatVector v0, FloatVector v1, int cols, float[] spill,
+                              float alpha, float beta, boolean first) {
+        if (cols == NR) {
+            storeVector(c, co, v0, alpha, beta, first);
+            storeVector(c, co + LANES, v1, alpha, beta, first);
+        } else if (cols >= LANES) {
+            storeVector(c, co, v0, alpha, beta, first);
+            v1.intoArray(spill, 0);
+            mergeRow(spill, 0, c, co + LANES, cols - LANES, alpha, beta, first);
+        } else {
+            v0.intoArray(spill, 0);
+            mergeRow(spill, 0, c, co, cols, alpha, beta, first);
+        }
+    }
+
+    private static void storeVector(float[] c, int co, FloatVector acc, float alpha, float beta, boolean first) {
+        FloatVector scaled = alpha == 1f ? acc : acc.mul(alpha);
+        if (!first) {
+            scaled = scaled.add(FloatVector.fromArray(SPECIES, c, co));
+        } else if (beta != 0f) {
+            scaled = FloatVector.broadcast(SPECIES, beta).fma(FloatVector.fromArray(SPECIES, c, co), scaled);
+        }
+        scaled.intoArray(c, co);
+    }
+
+    /** cols accumulated elements from acc[ao...] into C with the arithmetic of {@link #storeVector}. */
+    private static void mergeRow(float[] acc, int ao, float[] c, int co, int cols, float alpha, float beta,
+                                 boolean first) {
+        for (int j = 0; j < cols; j++) {
+            c[co + j] = combine(acc[ao + j], c[co + j], alpha, beta, first);
+        }
+    }
+
+    /** The valid rows x cols corner of a computed tile into C, with the arithmetic of {@link #storeVector}. */
+    private static void mergeTile(float[] tile, float[] c, int co, int ldc, int rows, int cols, float alpha,
+                                  float beta, boolean first) {
+        for (int r = 0; r < rows; r++) {
+            mergeRow(tile, r * NR, c, co + r * ldc, cols, alpha, beta, first);
+        }
+    }
+
+    /** One element of the tile store: alpha acc (+ beta c on the first panel when beta != 0, + c later). */
+    private static float combine(float acc, float c, float alpha, float beta, boolean first) {
+        float scaled = alpha == 1f ? acc : acc * alpha;
+        if (!first) {
+            return scaled + c;
+        }
+        return beta != 0f ? Math.fma(beta, c, scaled) : scaled;
+    }
+
+    // ---- the direct path -----------------------------------------------------------------------------------------
+
+    /**
+     * Small or narrow products: every element one float fused multiply-add chain in k order over the whole of k
+     * (no panels), then {@link #combine} as a single first panel.
+     */
+    private static void direct(Call s, int aBase, int bBase, int cBase) {
+        float[] a = s.a;
+        float[] b = s.b;
+        float[] c = s.c;
+        int aRow = s.transA ? 1 : s.lda;
+        int aCol = s.transA ? s.lda : 1;
+        int bRow = s.transB ? 1 : s.ldb;
+        int bCol = s.transB ? s.ldb : 1;
+        for (int i = 0; i < s.m; i++) {
+            int ai = aBase + i * aRow;
+            int ci = cBase + i * s.ldc;
+            for (int j = 0; j < s.n; j++) {
+                int bj = bBase + j * bCol;
+                float acc = 0f;
+                for (int kk = 0; kk < s.k; kk++) {
+                    acc = Math.fma(a[ai + kk * aCol], b[bj + kk * bRow], acc);
+                }
+                c[ci + j] = combine(acc, c[ci + j], s.alpha, s.beta, true);
+            }
+        }
     }
 }

@@ -99,6 +99,17 @@ public final class KernelCatalog {
         List<KernelCase> all = new ArrayList<>();
         all.add(gemm("gemm batched strided NT (threaded)", strided(false, true, 96, 80, 72, 2, false, false), 0.0));
         all.add(gemm("gemm batched shared B NN (threaded)", strided(false, false, 64, 70, 90, 3, false, true), 0.0));
+        // single products on the packed path: rows split across threads, k beyond one panel (256), partial
+        // row and column tiles, every transpose; and the direct path (n below one vector)
+        all.add(gemm("gemm NN two panels (threaded)", new GemmSpec(false, false, 151, 70, 300, 1.0, 301, 0, 71, 0, 72,
+                0, 1), 0.0));
+        all.add(gemm("gemm TN alpha beta two panels (threaded)", new GemmSpec(true, false, 97, 53, 260, -1.5, 97, 0,
+                53, 0, 53, 0, 1), 0.25));
+        all.add(gemm("gemm NT (threaded)", new GemmSpec(false, true, 130, 47, 90, 1.0, 90, 0, 90, 0, 47, 0, 1), 0.0));
+        all.add(gemm("gemm TT two panels (threaded)", new GemmSpec(true, true, 64, 100, 280, 1.0, 64, 0, 280, 0, 100,
+                0, 1), 0.0));
+        all.add(gemm("gemm NT narrow (threaded)", new GemmSpec(false, true, 200, 5, 70, 1.0, 70, 0, 70, 0, 5, 0, 1),
+                0.5));
         all.add(PointwiseCases.biasAdd("bias add (threaded)", 300, 257, false));
         all.add(PointwiseCases.activation("tanh (threaded)", Activation.TANH, 100_003));
         all.add(PointwiseCases.mul("mul (threaded)", 100_003));
