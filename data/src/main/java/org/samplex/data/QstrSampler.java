@@ -38,7 +38,8 @@ import org.samplex.api.rng.RngStream;
  * label is, summing over l in increasing order: linear p_{0,t_{i1}}; sumlinear q^-1/2 sum_l p_{l,t_{il}};
  * he2 q^-1/2 sum_l (p_{l,t_{il}}^2 - 1) / sqrt(2); mean (1/q) sum_l p_{0,t_{il}}.
  *
- * <p>Immutable and thread-safe: working arrays belong to each call.
+ * <p>Immutable and thread-safe: working arrays belong to each call, or to a caller that passes its own
+ * {@link Scratch}.
  */
 final class QstrSampler {
     private static final int FIELDS = 8;
@@ -114,11 +115,26 @@ final class QstrSampler {
      * {@code input[0, count N D)} and labels (count, N) into {@code labels[0, count N)}.
      */
     void prompts(RngStream stream, boolean simple, long firstPrompt, int count, double[] input, double[] labels) {
-        Scratch s = new Scratch(config, directionCount);
+        prompts(stream, simple, firstPrompt, count, input, labels, 0, scratch());
+    }
+
+    /** Working arrays for {@link #prompts(RngStream, boolean, long, int, double[], double[], int, Scratch)}. */
+    Scratch scratch() {
+        return new Scratch(config, directionCount);
+    }
+
+    /**
+     * As {@link #prompts(RngStream, boolean, long, int, double[], double[])}, but prompt firstPrompt + b goes to
+     * row {@code row + b} of {@code input} (rows of N D) and {@code labels} (rows of N), and the working arrays are
+     * the caller's: nothing is allocated. A scratch serves one call at a time.
+     */
+    void prompts(RngStream stream, boolean simple, long firstPrompt, int count, double[] input, double[] labels,
+                 int row, Scratch s) {
         int n = config.positions();
         int width = config.inputWidth();
-        for (int b = 0; b < count; b++) {
-            long base = FIELDS * (firstPrompt + b);
+        for (int k = 0; k < count; k++) {
+            long base = FIELDS * (firstPrompt + k);
+            int b = row + k;
             PhiloxDraws.normals(stream, base + CONTENT, s.x, 0, n * config.contentWidth(), s.block);
             drawPointers(stream, base + POINTERS, simple, s);
             double[] code = scaledCode;
@@ -237,8 +253,8 @@ final class QstrSampler {
         }
     }
 
-    /** Working arrays of one call, reused across its prompts. */
-    private static final class Scratch {
+    /** Working arrays of one call, reused across its prompts (and across calls by a caller that keeps them). */
+    static final class Scratch {
         final int[] block = new int[4];
         final double[] x;
         final int[] words;

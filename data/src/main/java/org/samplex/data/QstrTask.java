@@ -6,6 +6,7 @@ import java.util.Map;
 import org.samplex.api.Backend;
 import org.samplex.api.Buffer;
 import org.samplex.api.learn.Batch;
+import org.samplex.api.learn.RefillChecks;
 import org.samplex.api.learn.Task;
 import org.samplex.api.learn.TaskShape;
 import org.samplex.api.rng.RngStream;
@@ -14,7 +15,8 @@ import org.samplex.api.tape.Tensor;
 
 /**
  * A configured qSTR task: its fixed positional code and link directions, drawn from the task seed, and prompt
- * generation as specified exactly in {@link QstrSampler}. Immutable and thread-safe.
+ * generation as specified exactly in {@link QstrSampler}. Immutable and thread-safe (the staging that
+ * {@link #refill} reuses is per thread).
  */
 final class QstrTask implements Task {
     /** Host staging per upload, in doubles (8 MiB): bounds host memory for large test sets. */
@@ -24,12 +26,15 @@ final class QstrTask implements Task {
     private final long taskSeed;
     private final QstrSampler sampler;
     private final TaskShape shape;
+    /** Host staging of {@link #refill}, one per thread, so that a task shared by several runs stays safe. */
+    private final ThreadLocal<Staging> staging;
 
     QstrTask(QstrConfig config, long taskSeed) {
         this.config = config;
         this.taskSeed = taskSeed;
         this.sampler = new QstrSampler(config, taskSeed);
         this.shape = new TaskShape(config.positions(), config.inputWidth(), config.contentWidth(), config.pointers());
+        this.staging = ThreadLocal.withInitial(() -> new Staging(sampler.scratch()));
     }
 
     @Override
@@ -73,6 +78,66 @@ final class QstrTask implements Task {
             backend.copyFromHost(labels.slice((long) start * n, (long) m * n), hostLabels);
         }
         return new Batch(Tensor.constant(input, count, n, width), Tensor.constant(labels, count, n));
+    }
+
+    /**
+     * Generates the prompts on the host exactly as {@link #batch} does and uploads them into {@code into}'s buffers,
+     * so the bits are those {@link #batch} returns. The host arrays are kept per thread and reused: once a thread
+     * has refilled a batch of this size, a refill allocates nothing on the Java heap or the backend. They hold
+     * B N (D + 1) doubles, the size of the batch.
+     */
+    @Override
+    public void refill(Backend backend, Batch into, Split split, RngStream stream, long firstPrompt, long cycle) {
+        int count = RefillChecks.check(shape, into, firstPrompt, cycle);
+        long start = firstPrompt % cycle;
+        long last = cycle - start <= count ? cycle - 1 : start + count - 1; // the largest prompt index drawn
+        if (last >= (Long.MAX_VALUE >>> 4)) {
+            throw new IllegalArgumentException("prompt indices must stay below 2^59, got up to " + last);
+        }
+        int n = shape.positions();
+        int promptSize = n * shape.inputWidth();
+        Staging s = staging.get();
+        if ((long) count * promptSize > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("into holds " + count + " prompts of " + promptSize
+                    + " numbers, more than one host array can stage; refill smaller batches");
+        }
+        double[] hostInput = s.input(count * promptSize);
+        double[] hostLabels = s.labels(count * n);
+        boolean simple = config.simpleFor(split);
+        for (int done = 0; done < count; ) {
+            int m = (int) Math.min(count - done, cycle - start);
+            sampler.prompts(stream, simple, start, m, hostInput, hostLabels, done, s.scratch);
+            done += m;
+            start = 0;
+        }
+        backend.copyFromHost(into.input().value(), hostInput);
+        backend.copyFromHost(into.labels().value(), hostLabels);
+    }
+
+    /** One thread's host arrays for {@link #refill}: the batch's inputs and labels and the sampler's scratch. */
+    private static final class Staging {
+        final QstrSampler.Scratch scratch;
+        private double[] input = new double[0];
+        private double[] labels = new double[0];
+
+        Staging(QstrSampler.Scratch scratch) {
+            this.scratch = scratch;
+        }
+
+        /** An array of exactly {@code length} doubles (copyFromHost takes whole arrays), reused while it fits. */
+        double[] input(int length) {
+            if (input.length != length) {
+                input = new double[length];
+            }
+            return input;
+        }
+
+        double[] labels(int length) {
+            if (labels.length != length) {
+                labels = new double[length];
+            }
+            return labels;
+        }
     }
 
     /** The paper's evaluation interval: 100 steps for the simple variant, 10 for the general one. */

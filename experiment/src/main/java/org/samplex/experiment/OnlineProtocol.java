@@ -39,9 +39,15 @@ import org.samplex.experiment.RunRecord.Status;
  * spec asks to {@code inspect}, the trained learner's {@link Learner#inspect} on test prompt 0 becomes the record's
  * artifacts.
  *
- * <p>Ownership: the learner's parameters, the test set's arena and the step arena are created and closed by
- * the run, also when it fails; {@link #run(RunSpec, Services, ProgressListener)} also opens and closes the
- * backend, while the overload that takes a {@link Backend} leaves it to its caller.
+ * <p>A {@link Learner#replayable} learner's first step is captured ({@link #captureStep}) and every later step
+ * replays it ({@link #replayStep}) after {@link Task#refill} wrote the step's prompts into the captured batch:
+ * the same backend calls as running forward again, so the record is bit-identical to the one of a learner that
+ * is not replayable, and with an allocation-free task and backend a replayed step allocates nothing. Evaluation
+ * then runs on an arena of its own, so that the captured step's arena is never reset.
+ *
+ * <p>Ownership: the learner's parameters, the test set's arena, the step arena and the evaluation arena are
+ * created and closed by the run, also when it fails; {@link #run(RunSpec, Services, ProgressListener)} also opens
+ * and closes the backend, while the overload that takes a {@link Backend} leaves it to its caller.
  */
 public final class OnlineProtocol {
 
@@ -107,6 +113,33 @@ public final class OnlineProtocol {
         tape.backward(loss);
         optimizer.step(learner.parameters());
         return loss;
+    }
+
+    /**
+     * {@link #trainStep}, captured: the same step with the same result, recorded on a fresh tape (just reset) so
+     * that {@link #replayStep} can run it again on new contents of {@code batch}'s buffers. The graph's loss is
+     * this step's loss; the graph lives until the tape or its arena is reset. Only for a
+     * {@link Learner#replayable} learner.
+     */
+    public static Tape.Graph captureStep(Tape tape, Learner learner, Batch batch, AdamW optimizer) {
+        tape.beginCapture();
+        Tensor pred = learner.forward(tape, batch.input()); // (B, N)
+        Tensor loss = Ops.mse(tape, pred, batch.labels());
+        learner.parameters().zeroGrad();
+        Tape.Graph graph = tape.endCapture(loss); // runs the backward
+        optimizer.step(learner.parameters());
+        return graph;
+    }
+
+    /**
+     * One online step replayed: zeroed parameter gradients, the captured forward, mse and backward on the current
+     * contents of the captured batch, one AdamW update. The same bits as {@link #trainStep} on that batch; the
+     * loss is in {@code graph.loss()}. Allocates nothing beyond what the backend's kernels do.
+     */
+    public static void replayStep(Tape.Graph graph, Learner learner, AdamW optimizer) {
+        learner.parameters().zeroGrad();
+        graph.replay();
+        optimizer.step(learner.parameters());
     }
 
     /** The value of a one-element tensor, copied to the host. */
@@ -180,9 +213,10 @@ public final class OnlineProtocol {
         Config learnerConfig = learnerProvider.schema().validate(s.learnerOptions());
         try (Learner learner = learnerProvider.create(task.shape(), learnerConfig, backend, s.seed());
              Arena testArena = new Arena(backend);
-             Arena stepArena = new Arena(backend)) {
+             Arena stepArena = new Arena(backend);
+             Arena evalArena = new Arena(backend)) {
             Loop loop = new Loop(s, task, learner, backend, listener);
-            loop.run(testArena, stepArena);
+            loop.run(testArena, stepArena, evalArena);
             Map<String, double[][]> artifacts = s.inspect() ? inspect(s, task, learner, stepArena) : Map.of();
             Map<String, Object> provenance = provenance(s, task, learnerProvider, taskProvider, backend);
             return new RunRecord(s, loop.status, loop.crossings(), loop.curve, loop.step, loop.step * s.batch(),
@@ -228,7 +262,11 @@ public final class OnlineProtocol {
             this.nStar = new Long[thresholds.size()];
         }
 
-        void run(Arena testArena, Arena stepArena) {
+        /**
+         * Trains to the end of the run. The step tape works in {@code stepArena}; evaluation shares it when steps
+         * run afresh, and has {@code evalArena} when they are replayed (the captured arena is never reset).
+         */
+        void run(Arena testArena, Arena stepArena, Arena evalArena) {
             long mark = System.nanoTime();
             List<Batch> testSet = testSet(task, backend, testArena, spec.seed(), spec.testSize());
             backend.synchronize();
@@ -237,15 +275,31 @@ public final class OnlineProtocol {
             mark = now;
 
             Tape tape = new Tape(backend, stepArena);
+            boolean replay = learner.replayable();
+            Tape evalTape = replay ? new Tape(backend, evalArena) : tape;
             AdamW optimizer = new AdamW(spec.adamW());
             RngStream train = RngStream.of(spec.seed(), "train");
             int batch = spec.batch();
             int every = spec.checkEvery();
             long lastStep = spec.maxSteps() - spec.maxSteps() % every;
+            Batch b = null;
+            Tape.Graph graph = null;
             while (step < lastStep) {
-                tape.reset();
-                Batch b = trainBatch(stepArena, train);
-                Tensor loss = trainStep(tape, learner, b, optimizer);
+                Tensor loss;
+                if (graph != null) {
+                    refillTrainBatch(b, train);
+                    replayStep(graph, learner, optimizer);
+                    loss = graph.loss();
+                } else {
+                    tape.reset();
+                    b = trainBatch(stepArena, train);
+                    if (replay) {
+                        graph = captureStep(tape, learner, b, optimizer);
+                        loss = graph.loss();
+                    } else {
+                        loss = trainStep(tape, learner, b, optimizer);
+                    }
+                }
                 step++;
                 if (step % every != 0) {
                     continue;
@@ -253,7 +307,7 @@ public final class OnlineProtocol {
                 double trainLoss = scalar(backend, loss);
                 long checkStart = System.nanoTime();
                 trainNanos += checkStart - mark;
-                double testMse = testMse(tape, learner, testSet);
+                double testMse = testMse(evalTape, learner, testSet);
                 mark = System.nanoTime();
                 evalNanos += mark - checkStart;
                 if (check(new CurvePoint(step, step * batch, testMse, trainLoss))) {
@@ -284,6 +338,17 @@ public final class OnlineProtocol {
             }
             return new Batch(join(arena, runs.stream().map(Batch::input).toList()),
                     join(arena, runs.stream().map(Batch::labels).toList()));
+        }
+
+        /** Writes the current step's prompts (as {@link #trainBatch} draws them) into the captured batch. */
+        private void refillTrainBatch(Batch into, RngStream train) {
+            long first = step * spec.batch();
+            Long n = spec.trainSet();
+            if (n == null) {
+                task.refill(backend, into, Task.Split.TRAIN, train, first);
+            } else {
+                task.refill(backend, into, Task.Split.TRAIN, train, first % n, n);
+            }
         }
 
         /** Tensors stacked along their first axis: as row-major buffers, one row that is their concatenation. */

@@ -17,14 +17,17 @@ import org.samplex.api.tape.Tensor;
 
 /**
  * A learner for the protocol's tests: one affine map per token, y_i = <w, z_i> + b. Option "fail-at-call" makes
- * the n-th forward throw, to check that a failing run still closes what it allocated.
+ * the n-th forward throw, to check that a failing run still closes what it allocated; that call counter is the
+ * kind of host-side state that makes a learner not {@link Learner#replayable}, so option "replayable" (meant for
+ * runs without "fail-at-call") declares it replayable, to run the protocol's replayed path on the toy task.
  */
 final class AffineLearner implements Learner {
 
     /** Its provider, named "affine". */
     static final class Provider implements LearnerProvider {
         private static final Schema SCHEMA = Schema.of("learner 'affine'",
-                Hyperparameter.integer("fail-at-call", 0, 0, 1_000_000, "throw on this forward call (0: never)"));
+                Hyperparameter.integer("fail-at-call", 0, 0, 1_000_000, "throw on this forward call (0: never)"),
+                Hyperparameter.bool("replayable", false, "declare the learner replayable"));
 
         @Override
         public String name() {
@@ -43,16 +46,19 @@ final class AffineLearner implements Learner {
 
         @Override
         public Learner create(TaskShape shape, Config config, Backend backend, long seed) {
-            return new AffineLearner(shape, config.getInt("fail-at-call"), backend, seed);
+            return new AffineLearner(shape, config.getInt("fail-at-call"), config.getBoolean("replayable"), backend,
+                    seed);
         }
     }
 
     private final Parameters params;
     private final int failAtCall;
+    private final boolean replayable;
     private int calls;
 
-    private AffineLearner(TaskShape shape, int failAtCall, Backend backend, long seed) {
+    private AffineLearner(TaskShape shape, int failAtCall, boolean replayable, Backend backend, long seed) {
         this.failAtCall = failAtCall;
+        this.replayable = replayable;
         params = Parameters.builder().add("weight", 1, shape.inputWidth()).add("bias", 1).build(backend);
         RngStream init = RngStream.of(seed, "init");
         double bound = 1 / Math.sqrt(shape.inputWidth());
@@ -63,6 +69,11 @@ final class AffineLearner implements Learner {
     @Override
     public Parameters parameters() {
         return params;
+    }
+
+    @Override
+    public boolean replayable() {
+        return replayable;
     }
 
     @Override

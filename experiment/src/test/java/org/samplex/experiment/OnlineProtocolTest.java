@@ -171,7 +171,7 @@ class OnlineProtocolTest {
         RunSpec r = OnlineProtocol.resolve(spec, AFFINE, TOY);
         assertEquals(5, r.checkEvery(), "the toy task's default");
         assertEquals(Map.of("N", 5, "d", 4, "scale", 1.0, "default-check-every", 5), r.taskOptions());
-        assertEquals(Map.of("fail-at-call", 0), r.learnerOptions());
+        assertEquals(Map.of("fail-at-call", 0, "replayable", false), r.learnerOptions());
         assertEquals(r, OnlineProtocol.resolve(r, AFFINE, TOY), "resolving twice changes nothing");
 
         RunSpec other = quick().checkEvery(null).taskOption("default-check-every", 7).thresholds(0.1).build();

@@ -55,6 +55,23 @@ class ProtocolOptionsTest {
     }
 
     @Test
+    void aReplayedRunDrawsTheSamePromptsAndKeepsTheSameRecord() {
+        // the toy task has no refill of its own: the default draws each run of a step with batch() and copies it
+        for (Long n : new Long[] {null, 40L, 6L}) {
+            RunSpec afresh = quick().trainSet(n).cap(16 * 10).build();
+            RunSpec replayed = afresh.toBuilder().learnerOption("replayable", true).build();
+            List<ToyTask.Draw> expected = trainDraws(afresh);
+            RunRecord a = FIXTURES.run(afresh);
+            assertEquals(expected, trainDraws(replayed), "train set " + n);
+            RunRecord b = FIXTURES.run(replayed);
+            assertEquals(a.curve(), b.curve(), "train set " + n);
+            assertEquals(a.crossings(), b.crossings());
+            assertEquals(a.steps(), b.steps());
+            assertEquals(0, FIXTURES.reference().liveBuffers(), "the replayed run closes its arenas");
+        }
+    }
+
+    @Test
     void aJoinedBatchHoldsThePromptsOfItsParts() {
         // With n = 8, a batch of 16 holds prompts 0..7 twice and a batch of 8 holds them once: the mean loss and
         // its gradient are the same, so both runs learn the same parameters step by step.

@@ -23,6 +23,19 @@ public interface Learner extends AutoCloseable {
     Tensor forward(Tape tape, Tensor input);
 
     /**
+     * Whether a training step of this learner can be captured once and replayed ({@link Tape#beginCapture},
+     * {@link Tape.Graph#replay}) with new inputs written into the same input buffers. True only when, for inputs
+     * of one shape, {@link #forward} issues the same tape ops on the same tensors in the same order whatever the
+     * input values and however many times it was called before: no branch on the data, no step counter or other
+     * host-side state read or changed by forward, no value read back to the host. Then a replay makes exactly the
+     * backend calls that calling forward again would, and training gives the same bits either way. False by
+     * default: a protocol then runs forward afresh every step.
+     */
+    default boolean replayable() {
+        return false;
+    }
+
+    /**
      * Named matrices that explain the trained model for reports, computed on the host (for example a
      * transformer's W_Q^T W_K per head and its attention weights on {@code prompt}). Empty unless a learner has
      * something to show. Called rarely (once at the end of a run), so clarity beats speed here.

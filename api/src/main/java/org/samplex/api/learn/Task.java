@@ -31,6 +31,50 @@ public interface Task {
      */
     Batch batch(Backend backend, Arena arena, Split split, RngStream stream, long firstPrompt, int count);
 
+    /**
+     * Writes prompts into the buffers of a batch this task made earlier ({@link #batch}, on the same backend), so
+     * that a captured training step can be replayed on them: row i of {@code into} gets prompt
+     * {@code firstPrompt + i} of {@code stream}. The buffers hold afterwards the same bits that {@link #batch}
+     * would return for those prompts. Equivalent to {@link #refill(Backend, Batch, Split, RngStream, long, long)}
+     * with an unreachable cycle.
+     */
+    default void refill(Backend backend, Batch into, Split split, RngStream stream, long firstPrompt) {
+        refill(backend, into, split, stream, firstPrompt, Long.MAX_VALUE);
+    }
+
+    /**
+     * Writes prompts into the buffers of a batch this task made earlier ({@link #batch}, on the same backend):
+     * row i of {@code into} gets prompt {@code (firstPrompt + i) mod cycle} of {@code stream}, so a fixed set of
+     * {@code cycle} prompts can be walked through epoch after epoch. The buffers hold afterwards the same bits that
+     * {@link #batch} would return for those prompts, drawn as the runs of consecutive indices between wrap-arounds
+     * and stacked.
+     *
+     * <p>The default draws each run with {@link #batch} into a temporary arena and copies it on the backend, which
+     * allocates; a task overrides it to write in place. An override must keep the task's thread-safety: a task may
+     * be shared by runs on several threads, so any reusable staging belongs to a thread or to the call.
+     *
+     * @param into   input (B, N, D) and labels (B, N) of this task's shape, B >= 1
+     * @param cycle  the number of prompts to cycle through, at least 1
+     * @throws IllegalArgumentException for a batch of another shape, a negative first prompt or a cycle below 1
+     */
+    default void refill(Backend backend, Batch into, Split split, RngStream stream, long firstPrompt, long cycle) {
+        int count = RefillChecks.check(shape(), into, firstPrompt, cycle);
+        TaskShape s = shape();
+        long promptSize = (long) s.positions() * s.inputWidth();
+        try (Arena scratch = new Arena(backend)) {
+            long start = firstPrompt % cycle;
+            for (int done = 0; done < count; ) {
+                int m = (int) Math.min(count - done, cycle - start);
+                Batch part = batch(backend, scratch, split, stream, start, m);
+                backend.copy(into.input().value().slice(done * promptSize, m * promptSize), part.input().value());
+                backend.copy(into.labels().value().slice((long) done * s.positions(), (long) m * s.positions()),
+                        part.labels().value());
+                done += m;
+                start = 0;
+            }
+        }
+    }
+
     /** Steps between test evaluations when the user does not say (the paper: 10 for general, 100 for simple). */
     default int defaultCheckEvery() {
         return 10;

@@ -15,6 +15,11 @@ import org.samplex.api.DType;
  * than the current chunk, reset replaces the chunks with one chunk of the high-water size, so from the second
  * step on a training loop allocates nothing on the backend. Slices handed out before a reset must not be used
  * after it. Closing the arena releases its chunks; the arena is the only owner of them.
+ *
+ * <p>A captured step ({@link Tape#beginCapture}) keeps using the slices it was recorded on, so the arena under a
+ * live {@link Tape.Graph} must be neither reset nor closed while the graph is replayed; the graph checks
+ * {@link #generation} and refuses to replay once either happened. Allocating more slices is fine: a bump allocator
+ * never hands out a slice twice between resets.
  */
 public final class Arena implements AutoCloseable {
     /** Alignment of every slice, in elements (64 bytes for float32). */
@@ -23,6 +28,8 @@ public final class Arena implements AutoCloseable {
     private final Backend backend;
     private final Map<DType, Pool> pools = new EnumMap<>(DType.class);
     private boolean closed;
+    /** Counts resets and the close: slices handed out under one generation are valid while it lasts. */
+    private long generation;
 
     public Arena(Backend backend) {
         this.backend = backend;
@@ -56,6 +63,7 @@ public final class Arena implements AutoCloseable {
     /** Takes back every slice handed out since the last reset. */
     public void reset() {
         ensureOpen();
+        generation++;
         for (Pool p : pools.values()) {
             p.reset();
         }
@@ -70,12 +78,25 @@ public final class Arena implements AutoCloseable {
         return c;
     }
 
+    /**
+     * Changes on every {@link #reset} and on {@link #close}: slices handed out while it had one value are valid
+     * exactly as long as it keeps that value.
+     */
+    long generation() {
+        return generation;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
+        generation++;
         for (Pool p : pools.values()) {
             p.release();
         }

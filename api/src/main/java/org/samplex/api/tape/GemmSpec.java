@@ -24,7 +24,8 @@ public record GemmSpec(boolean transA, boolean transB, int m, int n, int k, doub
      * Adds the gradients of the product into dA and dB (either may be null), given dC.
      * dA = alpha dC op(B)^T (transposed back when A is stored transposed), dB = alpha op(A)^T dC likewise.
      * A gradient whose stride is 0 (an operand shared by the whole batch) is accumulated one matrix at a time,
-     * so no two concurrent products write the same output.
+     * so no two concurrent products write the same output; that path makes two views per matrix per call, the only
+     * Java allocation of an op's backward (none of the shipped learners has such a product).
      */
     public void backward(Backend be, Buffer dA, Buffer dB, Buffer dC, Buffer a, Buffer b) {
         if (dA != null) {

@@ -1,14 +1,18 @@
 package org.samplex.api.tape;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.samplex.api.Activation;
 import org.samplex.api.Backend;
 import org.samplex.api.Buffer;
 
 /**
- * Differentiable ops on dense tensors: one backend kernel family per op, forward run at once, backward recorded
- * on the tape. Each backward adds into its inputs' gradients and quotes the forward line it differentiates.
+ * Differentiable ops on dense tensors: one backend kernel family per op, forward run at once through
+ * {@link Tape#forward} (so a captured step replays it), backward recorded on the tape. Each backward adds into its
+ * inputs' gradients and quotes the forward line it differentiates. Forward and backward closures read only
+ * buffers and sizes fixed when the op was called and allocate nothing, so a {@link Tape.Graph} of these ops
+ * replays without garbage.
  */
 public final class Ops {
     private Ops() {
@@ -18,12 +22,23 @@ public final class Ops {
     public static Tensor gemm(Tape tape, GemmSpec spec, Tensor a, Tensor b, int... outShape) {
         Backend be = tape.backend();
         Tensor c = tape.output(tape.needsGrad(a, b), outShape);
-        spec.forward(be, a.value(), b.value(), 0.0, c.value());
+        tape.forward(() -> spec.forward(be, a.value(), b.value(), 0.0, c.value()));
         if (c.requiresGrad()) {
             tape.record("gemm", () -> spec.backward(be, tape.grad(a), tape.grad(b), tape.grad(c), a.value(),
                     b.value()));
         }
         return c;
+    }
+
+    /**
+     * A constant of zeros (no gradient) from the tape's arena, for example an initial recurrent state. The fill is
+     * a forward kernel, so a replayed step zeroes it again.
+     */
+    public static Tensor zeros(Tape tape, int... shape) {
+        Backend be = tape.backend();
+        Tensor z = tape.output(false, shape);
+        tape.forward(() -> be.fill(z.value(), 0.0));
+        return z;
     }
 
     /**
@@ -52,10 +67,12 @@ public final class Ops {
         shape[shape.length - 1] = out;
         Tensor y = tape.output(tape.needsGrad(x, weight, bias), shape);
         GemmSpec spec = GemmSpec.dense(false, true, rows, out, in);
-        spec.forward(be, x.value(), weight.value(), 0.0, y.value());
-        if (bias != null) {
-            be.biasAddForward(y.value(), y.value(), bias.value(), rows, out);
-        }
+        tape.forward(() -> {
+            spec.forward(be, x.value(), weight.value(), 0.0, y.value());
+            if (bias != null) {
+                be.biasAddForward(y.value(), y.value(), bias.value(), rows, out);
+            }
+        });
         if (y.requiresGrad()) {
             tape.record("linear", () -> {
                 Buffer dy = tape.grad(y);
@@ -76,7 +93,7 @@ public final class Ops {
         int cols = x.dim(-1);
         int rows = x.rows();
         Tensor y = tape.output(tape.needsGrad(x, bias), x.shape());
-        be.biasAddForward(y.value(), x.value(), bias.value(), rows, cols);
+        tape.forward(() -> be.biasAddForward(y.value(), x.value(), bias.value(), rows, cols));
         if (y.requiresGrad()) {
             tape.record("biasAdd", () -> be.biasAddBackward(tape.grad(x), tape.grad(bias), tape.grad(y), rows, cols));
         }
@@ -87,7 +104,7 @@ public final class Ops {
     public static Tensor activation(Tape tape, Activation f, Tensor x) {
         Backend be = tape.backend();
         Tensor y = tape.output(tape.needsGrad(x), x.shape());
-        be.activationForward(f, y.value(), x.value(), x.size());
+        tape.forward(() -> be.activationForward(f, y.value(), x.value(), x.size()));
         if (y.requiresGrad()) {
             tape.record(f.name().toLowerCase(java.util.Locale.ROOT), () -> be.activationBackward(f, tape.grad(x),
                     tape.grad(y), x.value(), y.value(), x.size()));
@@ -112,7 +129,7 @@ public final class Ops {
         Backend be = tape.backend();
         sameSize("add", a, b);
         Tensor y = tape.output(tape.needsGrad(a, b), a.shape());
-        be.addForward(y.value(), a.value(), b.value(), a.size());
+        tape.forward(() -> be.addForward(y.value(), a.value(), b.value(), a.size()));
         if (y.requiresGrad()) {
             tape.record("add", () -> be.addBackward(tape.grad(a), tape.grad(b), tape.grad(y), a.size()));
         }
@@ -124,7 +141,7 @@ public final class Ops {
         Backend be = tape.backend();
         sameSize("mul", a, b);
         Tensor y = tape.output(tape.needsGrad(a, b), a.shape());
-        be.mulForward(y.value(), a.value(), b.value(), a.size());
+        tape.forward(() -> be.mulForward(y.value(), a.value(), b.value(), a.size()));
         if (y.requiresGrad()) {
             tape.record("mul", () -> be.mulBackward(tape.grad(a), tape.grad(b), tape.grad(y), a.value(), b.value(),
                     a.size()));
@@ -137,7 +154,7 @@ public final class Ops {
         Backend be = tape.backend();
         sameSize("mse", pred, target);
         Tensor loss = tape.output(tape.needsGrad(pred), 1);
-        be.mseForward(loss.value(), pred.value(), target.value(), pred.size());
+        tape.forward(() -> be.mseForward(loss.value(), pred.value(), target.value(), pred.size()));
         if (loss.requiresGrad()) {
             tape.record("mse", () -> be.mseBackward(tape.grad(pred), tape.grad(loss), pred.value(), target.value(),
                     pred.size()));
@@ -150,7 +167,7 @@ public final class Ops {
         Backend be = tape.backend();
         int w = table.dim(-1);
         Tensor y = tape.output(tape.needsGrad(table), n, w);
-        be.gatherRowsForward(y.value(), table.value(), index, n, w);
+        tape.forward(() -> be.gatherRowsForward(y.value(), table.value(), index, n, w));
         if (y.requiresGrad()) {
             tape.record("gatherRows", () -> be.gatherRowsBackward(tape.grad(table), tape.grad(y), index, n, w));
         }
@@ -177,12 +194,14 @@ public final class Ops {
         int[] shape = parts.getFirst().shape();
         shape[shape.length - 1] = total;
         Tensor y = tape.output(tape.needsGrad(parts.toArray(Tensor[]::new)), shape);
-        be.concatLastForward(y.value(), values, rows, widths);
+        tape.forward(() -> be.concatLastForward(y.value(), values, rows, widths));
         if (y.requiresGrad()) {
+            Tensor[] inputs = parts.toArray(Tensor[]::new);
+            Buffer[] gradArray = new Buffer[inputs.length];
+            List<Buffer> grads = Arrays.asList(gradArray); // a view of gradArray: filled per backward, no garbage
             tape.record("concatLast", () -> {
-                List<Buffer> grads = new ArrayList<>(parts.size());
-                for (Tensor t : parts) {
-                    grads.add(tape.grad(t));
+                for (int p = 0; p < inputs.length; p++) {
+                    gradArray[p] = tape.grad(inputs[p]);
                 }
                 be.concatLastBackward(grads, tape.grad(y), rows, widths);
             });
@@ -201,7 +220,7 @@ public final class Ops {
         int[] shape = x.shape();
         shape[shape.length - 1] = width;
         Tensor y = tape.output(tape.needsGrad(x), shape);
-        be.sliceLastForward(y.value(), x.value(), rows, inWidth, col0, width);
+        tape.forward(() -> be.sliceLastForward(y.value(), x.value(), rows, inWidth, col0, width));
         if (y.requiresGrad()) {
             tape.record("sliceLast", () -> be.sliceLastBackward(tape.grad(x), tape.grad(y), rows, inWidth, col0,
                     width));

@@ -3,7 +3,11 @@ package org.samplex.api.tape;
 import org.samplex.api.Backend;
 import org.samplex.api.Buffer;
 
-/** Differentiable sequence ops: fused multi-head attention and the GRU and LSTM cells. */
+/**
+ * Differentiable sequence ops: fused multi-head attention and the GRU and LSTM cells. As in {@link Ops}, forwards
+ * go through {@link Tape#forward} and every buffer an op needs (kept activations, workspaces) is taken from the
+ * arena when the op is called, never in a closure, so a {@link Tape.Graph} replays them without allocating.
+ */
 public final class SequenceOps {
     private SequenceOps() {
     }
@@ -28,8 +32,8 @@ public final class SequenceOps {
         int headWidth = width / heads;
         Tensor out = tape.output(tape.needsGrad(q, k, v), batch, positions, width);
         Buffer lse = tape.arena().allocate((long) batch * heads * positions);
-        be.attentionForward(out.value(), lse, q.value(), k.value(), v.value(), batch, positions, heads, headWidth,
-                scale, causal);
+        tape.forward(() -> be.attentionForward(out.value(), lse, q.value(), k.value(), v.value(), batch, positions,
+                heads, headWidth, scale, causal));
         if (out.requiresGrad()) {
             tape.record("attention", () -> be.attentionBackward(tape.grad(q), tape.grad(k), tape.grad(v),
                     tape.grad(out), q.value(), k.value(), v.value(), out.value(), lse, batch, positions, heads,
@@ -46,7 +50,8 @@ public final class SequenceOps {
         checkGates("gruCell", gi, gh, batch, 3 * hidden);
         Tensor hNew = tape.output(tape.needsGrad(gi, gh, hPrev), batch, hidden);
         Buffer gates = tape.arena().allocate(3L * batch * hidden);
-        be.gruCellForward(hNew.value(), gates, gi.value(), gh.value(), hPrev.value(), batch, hidden);
+        tape.forward(() -> be.gruCellForward(hNew.value(), gates, gi.value(), gh.value(), hPrev.value(), batch,
+                hidden));
         if (hNew.requiresGrad()) {
             tape.record("gruCell", () -> be.gruCellBackward(tape.grad(gi), tape.grad(gh), tape.grad(hPrev),
                     tape.grad(hNew), gates, gh.value(), hPrev.value(), batch, hidden));
@@ -67,10 +72,13 @@ public final class SequenceOps {
         Tensor hNew = tape.output(grad, batch, hidden);
         Tensor cNew = tape.output(grad, batch, hidden);
         Buffer gates = tape.arena().allocate(4L * batch * hidden);
-        be.lstmCellForward(hNew.value(), cNew.value(), gates, gi.value(), gh.value(), cPrev.value(), batch, hidden);
+        tape.forward(() -> be.lstmCellForward(hNew.value(), cNew.value(), gates, gi.value(), gh.value(),
+                cPrev.value(), batch, hidden));
         if (hNew.requiresGrad()) {
+            // the gradient of the pre-activations: made here once, zeroed by each backward
+            Buffer dPre = tape.arena().allocate(4L * batch * hidden);
             tape.record("lstmCell", () -> {
-                Buffer dPre = tape.arena().zeros(4L * batch * hidden);
+                be.fill(dPre, 0.0);
                 be.lstmCellBackward(dPre, tape.grad(cPrev), tape.grad(hNew), tape.grad(cNew), gates, cPrev.value(),
                         cNew.value(), batch, hidden);
                 // pre = gi + gh  ->  dgi += dpre, dgh += dpre

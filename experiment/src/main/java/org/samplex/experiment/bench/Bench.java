@@ -24,8 +24,9 @@ import org.samplex.experiment.RunSpec;
 
 /**
  * Measures the online protocol's training step ({@code samplex bench}): for one resolved spec, warm-up steps,
- * then timed steps (fresh batch, forward, mse, backward, AdamW, exactly as {@link OnlineProtocol} trains), the
- * backend synchronized before the clock is read; then, in a separate pass, profiled steps through a
+ * then timed steps (fresh batch, forward, mse, backward, AdamW, exactly as {@link OnlineProtocol} trains: a
+ * {@link Learner#replayable} learner's first step is captured and every later one refills the batch and replays
+ * it), the backend synchronized before the clock is read; then, in a separate pass, profiled steps through a
  * {@link TimedBackend} for the share of each {@link KernelFamily}; then one evaluation of
  * {@link BenchSettings#EVAL_PROMPTS} test prompts, timed on its own; optionally one real run of the protocol to
  * the spec's thresholds ({@link OnlineProtocol#run}, time to n*).
@@ -35,8 +36,9 @@ import org.samplex.experiment.RunSpec;
  * proportions of the profiled steps, whose wall time outside every kernel call is {@link KernelFamily#HOST}.
  *
  * <p>Step s (from 0, counting warm-up, timed and profiled steps together) trains on prompts [s B, (s + 1) B) of
- * {@code RngStream.of(seed, "train")}, as the protocol's online steps do. Every buffer is closed before a
- * measurement returns; the backend stays its caller's.
+ * {@code RngStream.of(seed, "train")}, as the protocol's online steps do. Everything runs through the
+ * {@link TimedBackend}, the captured step included, so the profiled pass times the replayed kernels. Every buffer
+ * is closed before a measurement returns; the backend stays its caller's.
  */
 public final class Bench {
 
@@ -97,13 +99,14 @@ public final class Bench {
         double evalSeconds;
         try (Learner learner = learnerProvider.create(task.shape(), learnerConfig, timed, s.seed());
              Arena stepArena = new Arena(timed);
-             Arena testArena = new Arena(timed)) {
+             Arena testArena = new Arena(timed);
+             Arena evalArena = new Arena(timed)) {
             parameterCount = learner.parameters().count();
             steps = new Steps(s, task, learner, timed, stepArena);
             steps.run(settings.warmupSteps());
             steps.timeUnprofiled(settings.steps());
             steps.timeProfiled(settings.profileSteps());
-            evalSeconds = evaluationSeconds(s, task, learner, timed, testArena, stepArena);
+            evalSeconds = evaluationSeconds(s, task, learner, timed, testArena, evalArena);
         }
         Map<KernelFamily, Double> shares = new EnumMap<>(KernelFamily.class);
         Map<KernelFamily, Double> calls = new EnumMap<>(KernelFamily.class);
@@ -150,9 +153,9 @@ public final class Bench {
      * on the host), after one untimed evaluation so that its shapes are warm too.
      */
     private static double evaluationSeconds(RunSpec s, Task task, Learner learner, Backend timed,
-                                            Arena testArena, Arena stepArena) {
+                                            Arena testArena, Arena evalArena) {
         List<Batch> test = OnlineProtocol.testSet(task, timed, testArena, s.seed(), BenchSettings.EVAL_PROMPTS);
-        Tape tape = new Tape(timed, stepArena);
+        Tape tape = new Tape(timed, evalArena);
         OnlineProtocol.testMse(tape, learner, test);
         timed.synchronize();
         long start = System.nanoTime();
@@ -171,6 +174,10 @@ public final class Bench {
         private final Tape tape;
         private final AdamW optimizer;
         private final RngStream train;
+        /** The batch the captured step reads, refilled before each replay. */
+        private Batch batch;
+        /** The captured step of a replayable learner; null before the first step and for other learners. */
+        private Tape.Graph graph;
         private long step;
         private long timedNanos;
         private long profiledNanos;
@@ -188,11 +195,22 @@ public final class Bench {
 
         void run(int count) {
             for (int i = 0; i < count; i++) {
-                tape.reset();
-                timed.beginScope(KernelFamily.DATA);
-                Batch b = task.batch(timed, arena, Task.Split.TRAIN, train, step * spec.batch(), spec.batch());
-                timed.endScope();
-                OnlineProtocol.trainStep(tape, learner, b, optimizer);
+                if (graph != null) {
+                    timed.beginScope(KernelFamily.DATA);
+                    task.refill(timed, batch, Task.Split.TRAIN, train, step * spec.batch());
+                    timed.endScope();
+                    OnlineProtocol.replayStep(graph, learner, optimizer);
+                } else {
+                    tape.reset();
+                    timed.beginScope(KernelFamily.DATA);
+                    batch = task.batch(timed, arena, Task.Split.TRAIN, train, step * spec.batch(), spec.batch());
+                    timed.endScope();
+                    if (learner.replayable()) {
+                        graph = OnlineProtocol.captureStep(tape, learner, batch, optimizer);
+                    } else {
+                        OnlineProtocol.trainStep(tape, learner, batch, optimizer);
+                    }
+                }
                 step++;
             }
             timed.synchronize();

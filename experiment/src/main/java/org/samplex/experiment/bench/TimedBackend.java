@@ -286,6 +286,13 @@ public final class TimedBackend implements Backend {
     }
 
     @Override
+    public void biasActivationForward(Activation f, Buffer out, Buffer in, Buffer bias, int rows, int cols) {
+        long t = begin();
+        backend.biasActivationForward(f, out, in, bias, rows, cols);
+        end(KernelFamily.POINTWISE, t);
+    }
+
+    @Override
     public void activationBackward(Activation f, Buffer dIn, Buffer dOut, Buffer in, Buffer out, long n) {
         long t = begin();
         backend.activationBackward(f, dIn, dOut, in, out, n);

@@ -32,7 +32,8 @@ final class BenchFixtures {
 
     private static final class MixProvider implements LearnerProvider {
         private static final Schema SCHEMA = Schema.of("learner 'mix'",
-                Hyperparameter.integer("width", 6, 2, 64, "hidden width"));
+                Hyperparameter.integer("width", 6, 2, 64, "hidden width"),
+                Hyperparameter.bool("replayable", true, "declare the learner replayable (it is)"));
 
         @Override
         public String name() {
@@ -51,7 +52,8 @@ final class BenchFixtures {
 
         @Override
         public Learner create(TaskShape shape, Config config, Backend backend, long seed) {
-            return new Mix(shape.inputWidth(), config.getInt("width"), backend, seed);
+            return new Mix(shape.inputWidth(), config.getInt("width"), config.getBoolean("replayable"), backend,
+                    seed);
         }
     }
 
@@ -59,9 +61,11 @@ final class BenchFixtures {
     private static final class Mix implements Learner {
         private final Parameters params;
         private final int width;
+        private final boolean replayable;
 
-        Mix(int in, int width, Backend backend, long seed) {
+        Mix(int in, int width, boolean replayable, Backend backend, long seed) {
             this.width = width;
+            this.replayable = replayable;
             params = Parameters.builder().add("w1", width, in).add("b1", width).add("wi", 3 * width, width)
                     .add("wh", 3 * width, width).add("out", 1, 2 * width).build(backend);
             RngStream init = RngStream.of(seed, "init");
@@ -73,6 +77,11 @@ final class BenchFixtures {
         @Override
         public Parameters parameters() {
             return params;
+        }
+
+        @Override
+        public boolean replayable() {
+            return replayable;
         }
 
         @Override

@@ -92,6 +92,27 @@ class BenchTest {
     }
 
     @Test
+    void aReplayedBenchProfilesTheKernelsOfAStepAfresh() {
+        // the mix learner is replayable: the bench captures its first step and replays it through the timed
+        // backend, so the profile sees the same kernel calls per step as steps run afresh (data aside: the toy
+        // task's refill draws into a scratch arena and copies)
+        try (Backend reference = SERVICES.backend("reference").open(BackendOptions.threads(1))) {
+            BenchSettings settings = new BenchSettings(2, 3, 4, false);
+            BenchResult replayed = Bench.measure(spec().build(), BenchFixtures.MIX, BenchFixtures.SUM, reference,
+                    settings);
+            BenchResult afresh = Bench.measure(spec().learnerOption("replayable", false).build(), BenchFixtures.MIX,
+                    BenchFixtures.SUM, reference, settings);
+            for (KernelFamily f : List.of(KernelFamily.GEMM, KernelFamily.ATTENTION, KernelFamily.RECURRENCE,
+                    KernelFamily.POINTWISE, KernelFamily.OPTIMIZER)) {
+                assertTrue(replayed.calls().get(f) > 0, "a replayed step calls " + f);
+                assertEquals(afresh.calls().get(f), replayed.calls().get(f), f.toString());
+            }
+            assertTrue(replayed.calls().get(KernelFamily.DATA) > 0, "the refill is data");
+            assertEquals(0, reference.liveBuffers(), "every buffer is closed");
+        }
+    }
+
+    @Test
     void badSettingsAreNamed() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new BenchSettings(0, 0, 0,
                 false));

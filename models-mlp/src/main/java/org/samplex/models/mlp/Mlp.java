@@ -52,4 +52,10 @@ final class Mlp implements Learner {
         Tensor h2 = Ops.relu(tape, Ops.linear(tape, h1, params.get("fc2.weight"), params.get("fc2.bias"))); // (B, w2)
         return Ops.linear(tape, h2, params.get("fc3.weight"), params.get("fc3.bias")); // (B, N)
     }
+
+    /** Three linear layers and two ReLUs on the same tensors for every input of one shape; no state. */
+    @Override
+    public boolean replayable() {
+        return true;
+    }
 }

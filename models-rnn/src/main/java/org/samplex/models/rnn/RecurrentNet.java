@@ -78,6 +78,15 @@ final class RecurrentNet implements Learner {
     }
 
     /**
+     * The scan's ops depend only on N, the batch size and the configuration (the first step's skipped product
+     * included), never on the data; no state is kept between calls.
+     */
+    @Override
+    public boolean replayable() {
+        return true;
+    }
+
+    /**
      * One direction's pass over the positions (t = 0..N-1 forward, N-1..0 reverse), writing each position's
      * hidden state into {@code states}. The input projection of all positions is one product; only the hidden
      * projection runs per step.
@@ -109,8 +118,8 @@ final class RecurrentNet implements Learner {
         return new Cell.State(zeros(tape, batch, hidden), cell.hasCellState() ? zeros(tape, batch, hidden) : null);
     }
 
-    /** A zero constant from the step arena, so no gradient flows into it. */
+    /** A zero constant from the step arena, so no gradient flows into it; a replayed step zeroes it again. */
     private static Tensor zeros(Tape tape, int rows, int cols) {
-        return Tensor.constant(tape.arena().zeros((long) rows * cols), rows, cols); // (rows, cols)
+        return Ops.zeros(tape, rows, cols); // (rows, cols)
     }
 }

@@ -106,6 +106,12 @@ final class Transformer implements Learner {
         return Ops.reshape(tape, out, batch, shape.positions()); // (B, N)
     }
 
+    /** The same ops on the same tensors for every input of one shape: no data-dependent branch, no state. */
+    @Override
+    public boolean replayable() {
+        return true;
+    }
+
     /** Per head W_Q^T W_K and the attention weights on the prompt; see {@link Inspection}. */
     @Override
     public Map<String, double[][]> inspect(Tape tape, Tensor prompt) {

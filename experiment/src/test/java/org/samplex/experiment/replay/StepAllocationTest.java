@@ -1,0 +1,188 @@
+package org.samplex.experiment.replay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.samplex.api.Backend;
+import org.samplex.api.BackendOptions;
+import org.samplex.api.config.Config;
+import org.samplex.api.learn.AdamW;
+import org.samplex.api.learn.Batch;
+import org.samplex.api.learn.Learner;
+import org.samplex.api.learn.LearnerProvider;
+import org.samplex.api.learn.Task;
+import org.samplex.api.learn.TaskProvider;
+import org.samplex.api.rng.RngStream;
+import org.samplex.api.tape.Arena;
+import org.samplex.api.tape.Tape;
+import org.samplex.experiment.OnlineProtocol;
+import org.samplex.experiment.RunSpec;
+import org.samplex.experiment.bench.KernelFamily;
+
+/**
+ * The steady state of a training step allocates nothing on the Java heap: {@value #MEASURED} steps of the
+ * protocol's replayed step (qSTR refill of the captured batch, replay, AdamW) after {@value #WARMUP} warm-up steps,
+ * counted over all threads with HotSpot's allocation counters.
+ *
+ * <p>Two numbers per case. The bytes outside the backend's kernels (the tape's replay, the refill's host side,
+ * AdamW's call, the protocol's code) must be 0 on every backend: a {@link CountingBackend} attributes each
+ * kernel call's allocations to the kernel. The total must be 0 on {@code cpu}, the backend runs are made on;
+ * {@code reference} is the float64 oracle, written for clarity, and its attention and layout kernels allocate
+ * working arrays, which its cases report but do not assert.
+ *
+ * <p>Each count is taken over up to {@value #WINDOWS} windows and the least kept, so that an unrelated thread of the
+ * test JVM allocating once in a window, or a method the JIT compiles late, cannot fail the test; an allocation of
+ * the step itself shows in every window. {@link #theCounterSeesAnArrayAndNothingInAnEmptyWindow} shows that the
+ * counter sees an allocation and that reading it allocates nothing.
+ */
+class StepAllocationTest {
+    private static final int WARMUP = 2000;
+    private static final int MEASURED = 100;
+    /** Windows measured at most, the least count kept: a step that allocates shows in every one. */
+    private static final int WINDOWS = 30;
+    /** Measurements by "learner on backend", shared by the tests that read them. */
+    private static final Map<String, Measurement> MEASURED_CASES = new ConcurrentHashMap<>();
+    /** Keeps the positive control's array reachable, so that the JIT cannot remove its allocation. */
+    static volatile Object sink;
+
+    /** Bytes allocated in {@link #MEASURED} steps: in all, and outside the kernels (with a per-family split). */
+    private record Measurement(String label, long total, long outsideKernels, Map<KernelFamily, Long> inKernels) {
+        @Override
+        public String toString() {
+            return label + ": " + total + " bytes in " + MEASURED + " steps (" + total / MEASURED + " per step), "
+                    + outsideKernels + " outside the kernels; inside, by family: " + inKernels;
+        }
+    }
+
+    private static Measurement measured(String name, String backendName) {
+        return MEASURED_CASES.computeIfAbsent(name + " on " + backendName, k -> {
+            Measurement m = measure(name, backendName);
+            System.out.println("[StepAllocationTest] " + m);
+            return m;
+        });
+    }
+
+    @Test
+    void theCounterSeesAnArrayAndNothingInAnEmptyWindow() {
+        HeapAllocations heap = new HeapAllocations();
+        long empty = Long.MAX_VALUE;
+        long array = 0;
+        for (int i = 0; i < 10_000; i++) { // compiled, as the measured loops are
+            long before = heap.total();
+            long between = heap.total();
+            sink = new long[1000];
+            long after = heap.total();
+            empty = Math.min(empty, between - before);
+            array = after - between;
+        }
+        assertEquals(0, empty, "reading the counter twice allocates nothing");
+        assertTrue(array >= 8000, "a long[1000] is seen: " + array + " bytes");
+    }
+
+    @ParameterizedTest(name = "{0} on {1}")
+    @CsvSource({"transformer, reference", "mlp, reference", "gru, reference",
+            "transformer, cpu", "mlp, cpu", "gru, cpu"})
+    void nothingButTheKernelsAllocatesInAReplayedStep(String name, String backendName) {
+        Measurement m = measured(name, backendName);
+        assertEquals(0, m.outsideKernels(), m.toString());
+    }
+
+    /**
+     * The reference's kernels are not held to it (see the class comment), the cpu backend's are. Disabled until
+     * backend-cpu's kernels are allocation-free (that work is under way, outside this module): on 2026-12-01 the
+     * installed cpu backend allocated 15 to 31 KB per step here, all of it inside its kernels (gemm, attention,
+     * pointwise, AdamW), and its work in progress about 1 KB per step for mlp and gru. Remove the annotation then.
+     */
+    @Tag("cpu-kernel-allocation")
+    @Disabled("backend-cpu's kernels still allocate per call; the part outside the kernels is asserted above")
+    @ParameterizedTest(name = "{0} on cpu")
+    @ValueSource(strings = {"transformer", "mlp", "gru"})
+    void onCpuAReplayedStepAllocatesNothingAtAll(String name) {
+        Measurement m = measured(name, "cpu");
+        assertEquals(0, m.total(), m.toString());
+    }
+
+    private static Measurement measure(String name, String backendName) {
+        RunSpec spec = RealLearners.spec(name, backendName).build();
+        LearnerProvider lp = RealLearners.SERVICES.learner(name);
+        TaskProvider tp = RealLearners.SERVICES.task("qstr");
+        RunSpec s = OnlineProtocol.resolve(spec, lp, tp);
+        Task task = tp.create(tp.schema().validate(s.taskOptions()), s.taskSeed());
+        Config config = lp.schema().validate(s.learnerOptions());
+        HeapAllocations heap = new HeapAllocations();
+        try (Backend raw = RealLearners.SERVICES.backend(backendName).open(BackendOptions.threads(2))) {
+            CountingBackend be = new CountingBackend(raw, heap);
+            try (Learner learner = lp.create(task.shape(), config, be, s.seed()); Arena arena = new Arena(be)) {
+                Stepper steps = new Stepper(task, learner, be, arena, s);
+                steps.run(WARMUP);
+
+                long total = Long.MAX_VALUE;
+                for (int attempt = 0; attempt < WINDOWS && total > 0; attempt++) {
+                    long before = heap.total();
+                    steps.run(MEASURED);
+                    total = Math.min(total, heap.total() - before);
+                }
+
+                long outside = Long.MAX_VALUE;
+                Map<KernelFamily, Long> byFamily = new EnumMap<>(KernelFamily.class);
+                be.counting(true);
+                for (int attempt = 0; attempt < WINDOWS && outside > 0; attempt++) {
+                    be.resetCounts();
+                    long before = heap.total();
+                    steps.run(MEASURED);
+                    long all = heap.total() - before;
+                    if (all - be.inKernels() < outside) {
+                        outside = all - be.inKernels();
+                        for (KernelFamily f : KernelFamily.values()) {
+                            if (be.inKernels(f) != 0) {
+                                byFamily.put(f, be.inKernels(f));
+                            }
+                        }
+                    }
+                }
+                be.counting(false);
+                return new Measurement(name + " on " + backendName, total, outside, byFamily);
+            }
+        }
+    }
+
+    /** The protocol's online steps: step 0 captured, then refill and replay, through one backend. */
+    private static final class Stepper {
+        private final Task task;
+        private final Learner learner;
+        private final Backend backend;
+        private final int batchSize;
+        private final AdamW optimizer;
+        private final RngStream train;
+        private final Batch batch;
+        private final Tape.Graph graph;
+        private long step = 1;
+
+        Stepper(Task task, Learner learner, Backend backend, Arena arena, RunSpec spec) {
+            this.task = task;
+            this.learner = learner;
+            this.backend = backend;
+            this.batchSize = spec.batch();
+            this.optimizer = new AdamW(spec.adamW());
+            this.train = RngStream.of(spec.seed(), "train");
+            this.batch = task.batch(backend, arena, Task.Split.TRAIN, train, 0, batchSize);
+            this.graph = OnlineProtocol.captureStep(new Tape(backend, arena), learner, batch, optimizer);
+        }
+
+        void run(int count) {
+            for (int i = 0; i < count; i++, step++) {
+                task.refill(backend, batch, Task.Split.TRAIN, train, step * batchSize);
+                OnlineProtocol.replayStep(graph, learner, optimizer);
+            }
+        }
+    }
+}
