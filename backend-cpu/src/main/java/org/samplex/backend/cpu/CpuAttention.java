@@ -1,6 +1,7 @@
 package org.samplex.backend.cpu;
 
 import java.util.Arrays;
+import java.util.function.IntConsumer;
 
 /**
  * Float32 multi-head softmax attention, one task per (batch entry, head); a task owns its head's columns of out,
@@ -9,51 +10,111 @@ import java.util.Arrays;
  * contiguous axpy; the softmax subtracts the row maximum and keeps {@code lse = max + ln(sum exp)}.
  *
  * <p>Row width of q, k, v, out: W = H * hd; element (b, i, head j, c) is at {@code b*N*W + i*W + j*hd + c}.
+ *
+ * <p>Allocation: none per call. The shape and buffers of the call are fields of this per-backend object (calls on a
+ * backend are serial), read by one reusable task per direction; a task's packed K^T and V^T, its rows and its dK
+ * and dV sums live in its thread's {@link CpuScratch}. {@link HostKernels} checked that B * N * H * hd fits an int.
  */
 final class CpuAttention {
-    private CpuAttention() {
+    private final CpuParallel par;
+    private final IntConsumer forwardTask = this::forwardHead;
+    private final IntConsumer backwardTask = this::backwardHead;
+
+    // ---- the shape of the call in progress -------------------------------------------------------------------
+    private int batch;
+    private int positions;
+    private int heads;
+    private int headWidth;
+    private float scale;
+    private boolean causal;
+
+    // ---- its buffers; gradients may be null ------------------------------------------------------------------
+    private HostBuffer out;
+    private HostBuffer lse;
+    private HostBuffer q;
+    private HostBuffer k;
+    private HostBuffer v;
+    private HostBuffer dQ;
+    private HostBuffer dK;
+    private HostBuffer dV;
+    private HostBuffer dOut;
+
+    CpuAttention(CpuParallel par) {
+        this.par = par;
     }
 
-    /** The shape shared by forward and backward; {@link HostKernels} checked that B * N * H * hd fits an int. */
-    record Shape(int batch, int positions, int heads, int headWidth, float scale, boolean causal) {
-        int width() {
-            return heads * headWidth;
-        }
+    private void shape(int batch, int positions, int heads, int headWidth, double scale, boolean causal) {
+        this.batch = batch;
+        this.positions = positions;
+        this.heads = heads;
+        this.headWidth = headWidth;
+        this.scale = (float) scale;
+        this.causal = causal;
+    }
 
-        /** Offset of position 0, head column 0 of task (b, head) within a (B, N, W) buffer. */
-        int base(int b, int head) {
-            return b * positions * width() + head * headWidth;
-        }
+    private long work() {
+        return (long) batch * heads * positions * positions * headWidth;
+    }
 
-        /** Keys a query row attends to. */
-        int keys(int i) {
-            return causal ? i + 1 : positions;
-        }
+    /** Offset of position 0, head column 0 of task (b, head) within a (B, N, W) buffer. */
+    private int base(int b, int head) {
+        return b * positions * heads * headWidth + head * headWidth;
+    }
 
-        long work() {
-            return (long) batch * heads * positions * positions * headWidth;
+    /** Keys query row i attends to. */
+    private int keys(int i) {
+        return causal ? i + 1 : positions;
+    }
+
+    private void clear() {
+        out = null;
+        lse = null;
+        q = null;
+        k = null;
+        v = null;
+        dQ = null;
+        dK = null;
+        dV = null;
+        dOut = null;
+    }
+
+    void forward(HostBuffer out, HostBuffer lse, HostBuffer q, HostBuffer k, HostBuffer v, int batch, int positions,
+                 int heads, int headWidth, double scale, boolean causal) {
+        shape(batch, positions, heads, headWidth, scale, causal);
+        this.out = out;
+        this.lse = lse;
+        this.q = q;
+        this.k = k;
+        this.v = v;
+        try {
+            par.forEach(batch * heads, work(), forwardTask);
+        } finally {
+            clear();
         }
     }
 
-    static void forward(CpuParallel par, Shape s, CpuView out, CpuView lse, CpuView q, CpuView k, CpuView v) {
-        par.forEach(s.batch() * s.heads(), s.work(),
-                t -> forwardHead(s, t / s.heads(), t % s.heads(), out, lse, q, k, v));
-    }
-
-    private static void forwardHead(Shape s, int b, int head, CpuView out, CpuView lse, CpuView q, CpuView k,
-                                    CpuView v) {
-        int n = s.positions();
-        int hd = s.headWidth();
-        int w = s.width();
-        int base = s.base(b, head);
-        float[] kt = packTransposed(k, base, s); // (hd, N)
-        float[] row = new float[n]; // (N) scores, then probabilities
-        float[] acc = new float[hd]; // (hd) one output row
-        int lseBase = lse.off() + (b * s.heads() + head) * n;
+    private void forwardHead(int task) {
+        int b = task / heads;
+        int head = task % heads;
+        int n = positions;
+        int hd = headWidth;
+        int w = heads * hd;
+        int base = base(b, head);
+        float[] qx = q.f;
+        float[] vx = v.f;
+        float[] ox = out.f;
+        int qo = q.offset;
+        int vo = v.offset;
+        int oo = out.offset;
+        CpuScratch scratch = CpuScratch.get();
+        float[] kt = packTransposed(k, base, scratch.floats(CpuScratch.KT, hd * n)); // (hd, N)
+        float[] row = scratch.floats(CpuScratch.ROW, n); // (N) scores, then probabilities
+        float[] acc = scratch.floats(CpuScratch.ACC, hd); // (hd) one output row
+        int lseBase = lse.offset + (b * heads + head) * n;
         for (int i = 0; i < n; i++) {
-            int len = s.keys(i);
-            int qi = q.off() + base + i * w;
-            float max = scores(q.x(), qi, kt, s, row, len);
+            int len = keys(i);
+            int qi = qo + base + i * w;
+            float max = scores(qx, qi, kt, row, len);
             float sum = 0f;
             for (int t = 1; t < len; t++) {
                 max = Math.max(max, row[t]);
@@ -63,12 +124,12 @@ final class CpuAttention {
                 sum += row[t];
             }
             float inv = 1f / sum;
-            Arrays.fill(acc, 0f);
+            Arrays.fill(acc, 0, hd, 0f);
             for (int t = 0; t < len; t++) {
-                CpuVec.axpy(row[t] * inv, v.x(), v.off() + base + t * w, acc, 0, hd);
+                CpuVec.axpy(row[t] * inv, vx, vo + base + t * w, acc, 0, hd);
             }
-            System.arraycopy(acc, 0, out.x(), out.off() + base + i * w, hd);
-            lse.x()[lseBase + i] = max + (float) Math.log(sum);
+            System.arraycopy(acc, 0, ox, oo + base + i * w, hd);
+            lse.f[lseBase + i] = max + (float) Math.log(sum);
         }
     }
 
@@ -76,29 +137,29 @@ final class CpuAttention {
      * row[0, len) = scale * (q row) K^T; returns row[0] as a starting maximum. Each score accumulates its products
      * in d order with fused multiply-adds.
      */
-    private static float scores(float[] q, int qi, float[] kt, Shape s, float[] row, int len) {
-        int n = s.positions();
+    private float scores(float[] q, int qi, float[] kt, float[] row, int len) {
+        int n = positions;
         Arrays.fill(row, 0, len, 0f);
-        for (int d = 0; d < s.headWidth(); d++) {
+        for (int d = 0; d < headWidth; d++) {
             CpuVec.axpy(q[qi + d], kt, d * n, row, 0, len);
         }
-        float scale = s.scale();
+        float s = scale;
         for (int t = 0; t < len; t++) {
-            row[t] *= scale;
+            row[t] *= s;
         }
         return row[0];
     }
 
-    /** The head's (N, hd) slice of x, transposed into a new (hd, N) array. */
-    private static float[] packTransposed(CpuView x, int base, Shape s) {
-        int n = s.positions();
-        int hd = s.headWidth();
-        int w = s.width();
-        float[] packed = new float[hd * n];
+    /** The head's (N, hd) slice of x, transposed into packed (hd, N), which is returned. */
+    private float[] packTransposed(HostBuffer x, int base, float[] packed) {
+        int n = positions;
+        int hd = headWidth;
+        int w = heads * hd;
+        float[] src = x.f;
         for (int t = 0; t < n; t++) {
-            int src = x.off() + base + t * w;
+            int from = x.offset + base + t * w;
             for (int d = 0; d < hd; d++) {
-                packed[d * n + t] = x.x()[src + d];
+                packed[d * n + t] = src[from + d];
             }
         }
         return packed;
@@ -107,97 +168,120 @@ final class CpuAttention {
     /**
      * Adds the gradients of one head: with P recomputed as exp(scores - lse), dP = dO V^T, D_i = sum_t P_it dP_it
      * and dS = P (dP - D): dQ += scale dS K, dK += scale dS^T Q, dV += P^T dO. dK and dV are summed over queries in
-     * query order in task-local arrays and added once; a null gradient view is skipped.
+     * query order in task-local arrays and added once; a null gradient buffer is skipped.
      */
-    static void backward(CpuParallel par, Shape s, Grads g, CpuView dOut, CpuView q, CpuView k, CpuView v,
-                         CpuView lse) {
-        par.forEach(s.batch() * s.heads(), 2 * s.work(), t -> backwardHead(s, t / s.heads(), t % s.heads(), g, dOut,
-                q, k, v, lse));
+    void backward(HostBuffer dQ, HostBuffer dK, HostBuffer dV, HostBuffer dOut, HostBuffer q, HostBuffer k,
+                  HostBuffer v, HostBuffer lse, int batch, int positions, int heads, int headWidth, double scale,
+                  boolean causal) {
+        shape(batch, positions, heads, headWidth, scale, causal);
+        this.dQ = dQ;
+        this.dK = dK;
+        this.dV = dV;
+        this.dOut = dOut;
+        this.q = q;
+        this.k = k;
+        this.v = v;
+        this.lse = lse;
+        try {
+            par.forEach(batch * heads, 2 * work(), backwardTask);
+        } finally {
+            clear();
+        }
     }
 
-    /** The gradients attention backward adds into; any may be null. */
-    record Grads(CpuView dQ, CpuView dK, CpuView dV) {
-    }
-
-    private static void backwardHead(Shape s, int b, int head, Grads g, CpuView dOut, CpuView q, CpuView k,
-                                     CpuView v, CpuView lse) {
-        int n = s.positions();
-        int hd = s.headWidth();
-        int w = s.width();
-        int base = s.base(b, head);
-        float[] kt = packTransposed(k, base, s); // (hd, N)
-        float[] vt = packTransposed(v, base, s); // (hd, N)
-        float[] p = new float[n]; // (N) probabilities of one query row
-        float[] ds = new float[n]; // (N) gradient of those probabilities, then of the scaled scores
-        float[] dq = new float[hd]; // (hd)
-        float[] dk = g.dK() == null ? null : new float[n * hd]; // (N, hd)
-        float[] dv = g.dV() == null ? null : new float[n * hd]; // (N, hd)
-        int lseBase = lse.off() + (b * s.heads() + head) * n;
+    private void backwardHead(int task) {
+        int b = task / heads;
+        int head = task % heads;
+        int n = positions;
+        int hd = headWidth;
+        int w = heads * hd;
+        int base = base(b, head);
+        float[] qx = q.f;
+        float[] kx = k.f;
+        float[] gx = dOut.f;
+        int qo = q.offset;
+        int ko = k.offset;
+        int go = dOut.offset;
+        CpuScratch scratch = CpuScratch.get();
+        float[] kt = packTransposed(k, base, scratch.floats(CpuScratch.KT, hd * n)); // (hd, N)
+        float[] vt = packTransposed(v, base, scratch.floats(CpuScratch.VT, hd * n)); // (hd, N)
+        float[] p = scratch.floats(CpuScratch.ROW, n); // (N) probabilities of one query row
+        float[] ds = scratch.floats(CpuScratch.ROW_GRAD, n); // (N) their gradient, then that of the scaled scores
+        float[] dq = scratch.floats(CpuScratch.ACC, hd); // (hd)
+        float[] dk = dK == null ? null : zeroed(scratch.floats(CpuScratch.DK, n * hd), n * hd); // (N, hd)
+        float[] dv = dV == null ? null : zeroed(scratch.floats(CpuScratch.DV, n * hd), n * hd); // (N, hd)
+        int lseBase = lse.offset + (b * heads + head) * n;
         for (int i = 0; i < n; i++) {
-            int len = s.keys(i);
-            int qi = q.off() + base + i * w;
-            int gi = dOut.off() + base + i * w;
-            scores(q.x(), qi, kt, s, p, len);
-            float rowLse = lse.x()[lseBase + i];
+            int len = keys(i);
+            int qi = qo + base + i * w;
+            int gi = go + base + i * w;
+            scores(qx, qi, kt, p, len);
+            float rowLse = lse.f[lseBase + i];
             for (int t = 0; t < len; t++) {
                 p[t] = (float) Math.exp(p[t] - rowLse);
             }
             if (dv != null) {
                 // out_i = sum_t p_t v_t  ->  dV_t += p_t dOut_i
                 for (int t = 0; t < len; t++) {
-                    CpuVec.axpy(p[t], dOut.x(), gi, dv, t * hd, hd);
+                    CpuVec.axpy(p[t], gx, gi, dv, t * hd, hd);
                 }
             }
-            if (g.dQ() == null && dk == null) {
+            if (dQ == null && dk == null) {
                 continue;
             }
-            scoreGradients(dOut.x(), gi, vt, s, p, ds, len);
-            if (g.dQ() != null) {
+            scoreGradients(gx, gi, vt, p, ds, len);
+            if (dQ != null) {
                 // s_t = scale <q_i, k_t>  ->  dQ_i += scale dS_t k_t
-                Arrays.fill(dq, 0f);
+                Arrays.fill(dq, 0, hd, 0f);
                 for (int t = 0; t < len; t++) {
-                    CpuVec.axpy(ds[t], k.x(), k.off() + base + t * w, dq, 0, hd);
+                    CpuVec.axpy(ds[t], kx, ko + base + t * w, dq, 0, hd);
                 }
-                CpuVec.addInto(g.dQ().x(), g.dQ().off() + base + i * w, dq, 0, hd);
+                CpuVec.addInto(dQ.f, dQ.offset + base + i * w, dq, 0, hd);
             }
             if (dk != null) {
                 // s_t = scale <q_i, k_t>  ->  dK_t += scale dS_t q_i
                 for (int t = 0; t < len; t++) {
-                    CpuVec.axpy(ds[t], q.x(), qi, dk, t * hd, hd);
+                    CpuVec.axpy(ds[t], qx, qi, dk, t * hd, hd);
                 }
             }
         }
-        addRows(g.dK(), dk, base, s);
-        addRows(g.dV(), dv, base, s);
+        addRows(dK, dk, base);
+        addRows(dV, dv, base);
+    }
+
+    private static float[] zeroed(float[] x, int length) {
+        Arrays.fill(x, 0, length, 0f);
+        return x;
     }
 
     /**
      * ds[0, len) = scale dS for one query row: dP_t = dOut_i . v_t (an axpy over the packed V^T), D = sum_t p_t dP_t
      * (from the recomputed p, as the reference does, so out is not needed), dS_t = p_t (dP_t - D).
      */
-    private static void scoreGradients(float[] dOut, int gi, float[] vt, Shape s, float[] p, float[] ds, int len) {
+    private void scoreGradients(float[] dOut, int gi, float[] vt, float[] p, float[] ds, int len) {
         Arrays.fill(ds, 0, len, 0f);
-        for (int d = 0; d < s.headWidth(); d++) {
-            CpuVec.axpy(dOut[gi + d], vt, d * s.positions(), ds, 0, len);
+        for (int d = 0; d < headWidth; d++) {
+            CpuVec.axpy(dOut[gi + d], vt, d * positions, ds, 0, len);
         }
         float dot = 0f;
         for (int t = 0; t < len; t++) {
             dot = Math.fma(p[t], ds[t], dot);
         }
-        float scale = s.scale();
+        float s = scale;
         for (int t = 0; t < len; t++) {
-            ds[t] = scale * (p[t] * (ds[t] - dot));
+            ds[t] = s * (p[t] * (ds[t] - dot));
         }
     }
 
     /** Head columns of g (B, N, W) += local (N, hd). */
-    private static void addRows(CpuView g, float[] local, int base, Shape s) {
+    private void addRows(HostBuffer g, float[] local, int base) {
         if (g == null) {
             return;
         }
-        int hd = s.headWidth();
-        for (int t = 0; t < s.positions(); t++) {
-            CpuVec.addInto(g.x(), g.off() + base + t * s.width(), local, t * hd, hd);
+        int hd = headWidth;
+        int w = heads * hd;
+        for (int t = 0; t < positions; t++) {
+            CpuVec.addInto(g.f, g.offset + base + t * w, local, t * hd, hd);
         }
     }
 }

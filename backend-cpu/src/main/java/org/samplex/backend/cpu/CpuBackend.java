@@ -15,16 +15,32 @@ import org.samplex.api.rng.RngStream;
  * chunk order. So the same inputs give the same bits for any thread count, not only for the same one.
  *
  * <p>Arguments are validated by {@link HostKernels}, as for the reference, before anything is written. The kernels
- * live in the package-private Cpu* helpers; the hooks here hand them arrays and offsets.
+ * live in the package-private Cpu* helpers, one object of each per backend; the hooks here hand them arrays and
+ * offsets.
+ *
+ * <p>Allocation: once the JIT has compiled them, kernel calls allocate nothing on the Java heap (AllocationTest):
+ * each helper keeps the call's arguments in its fields and hands the pool a task object made with it, scratch
+ * arrays are per thread or per backend and are kept, and the pool reuses its threads and job state. This relies on
+ * calls on a backend coming from one thread at a time, as a training loop makes them.
  */
 final class CpuBackend extends HostKernels {
     private final CpuParallel par;
     private final CpuGemm gemm;
+    private final CpuPointwise pointwise;
+    private final CpuAttention attention;
+    private final CpuRecurrent recurrent;
+    private final CpuAdamW adamw;
+    private final CpuRandom random;
 
     CpuBackend(int threads) {
         super("cpu", DType.FLOAT32);
         this.par = new CpuParallel(threads);
         this.gemm = new CpuGemm(par);
+        this.pointwise = new CpuPointwise(par);
+        this.attention = new CpuAttention(par);
+        this.recurrent = new CpuRecurrent(par);
+        this.adamw = new CpuAdamW(par);
+        this.random = new CpuRandom(par);
     }
 
     /** The preferred float species, e.g. "FloatVector 512-bit (16 lanes)". */
@@ -42,10 +58,6 @@ final class CpuBackend extends HostKernels {
         par.shutdown();
     }
 
-    private static CpuView view(HostBuffer b) {
-        return CpuView.of(b);
-    }
-
     // ---- fill and random numbers --------------------------------------------------------------------------
 
     @Override
@@ -55,17 +67,17 @@ final class CpuBackend extends HostKernels {
 
     @Override
     protected void fillUniformKernel(HostBuffer dst, RngStream stream, long substream, double lo, double hi) {
-        CpuRandom.uniform(par, view(dst), dst.length, stream, substream, lo, hi);
+        random.uniform(dst.f, dst.offset, dst.length, stream, substream, lo, hi);
     }
 
     @Override
     protected void fillNormalKernel(HostBuffer dst, RngStream stream, long substream, double mean, double std) {
-        CpuRandom.normal(par, view(dst), dst.length, stream, substream, mean, std);
+        random.normal(dst.f, dst.offset, dst.length, stream, substream, mean, std);
     }
 
     @Override
     protected void fillUniformIntKernel(HostBuffer dst, RngStream stream, long substream, int bound) {
-        CpuRandom.uniformInt(par, dst.i, dst.offset, dst.length, stream, substream, bound);
+        random.uniformInt(dst.i, dst.offset, dst.length, stream, substream, bound);
     }
 
     // ---- gemm -----------------------------------------------------------------------------------------------
@@ -83,51 +95,57 @@ final class CpuBackend extends HostKernels {
 
     @Override
     protected void biasAddForwardKernel(HostBuffer out, HostBuffer in, HostBuffer bias, int rows, int cols) {
-        CpuPointwise.biasAdd(par, out.f, out.offset, in.f, in.offset, bias.f, bias.offset, rows, cols);
+        pointwise.biasAdd(out.f, out.offset, in.f, in.offset, bias.f, bias.offset, rows, cols);
     }
 
     @Override
     protected void biasAddBackwardKernel(HostBuffer dIn, HostBuffer dBias, HostBuffer dOut, int rows, int cols) {
         if (dIn != null) {
-            CpuPointwise.addInto(par, dIn.f, dIn.offset, dOut.f, dOut.offset, rows * cols);
+            pointwise.addInto(dIn.f, dIn.offset, dOut.f, dOut.offset, rows * cols);
         }
         if (dBias != null) {
-            CpuPointwise.biasColumnSums(par, dBias.f, dBias.offset, dOut.f, dOut.offset, rows, cols);
+            pointwise.biasColumnSums(dBias.f, dBias.offset, dOut.f, dOut.offset, rows, cols);
         }
     }
 
     @Override
     protected void activationForwardKernel(Activation f, HostBuffer out, HostBuffer in, int n) {
-        CpuPointwise.activationForward(par, f, out.f, out.offset, in.f, in.offset, n);
+        pointwise.activationForward(f, out.f, out.offset, in.f, in.offset, n);
     }
 
     @Override
     protected void activationBackwardKernel(Activation f, HostBuffer dIn, HostBuffer dOut, HostBuffer in,
                                             HostBuffer out, int n) {
         if (dIn != null) {
-            CpuPointwise.activationBackward(par, f, dIn.f, dIn.offset, dOut.f, dOut.offset, in.f, in.offset, out.f,
+            pointwise.activationBackward(f, dIn.f, dIn.offset, dOut.f, dOut.offset, in.f, in.offset, out.f,
                     out.offset, n);
         }
     }
 
     @Override
+    protected void biasActivationForwardKernel(Activation f, HostBuffer out, HostBuffer in, HostBuffer bias, int rows,
+                                               int cols) {
+        pointwise.biasActivation(f, out.f, out.offset, in.f, in.offset, bias.f, bias.offset, rows, cols);
+    }
+
+    @Override
     protected void addForwardKernel(HostBuffer out, HostBuffer a, HostBuffer b, int n) {
-        CpuPointwise.add(par, out.f, out.offset, a.f, a.offset, b.f, b.offset, n);
+        pointwise.add(out.f, out.offset, a.f, a.offset, b.f, b.offset, n);
     }
 
     @Override
     protected void addBackwardKernel(HostBuffer dA, HostBuffer dB, HostBuffer dOut, int n) {
         if (dA != null) {
-            CpuPointwise.addInto(par, dA.f, dA.offset, dOut.f, dOut.offset, n);
+            pointwise.addInto(dA.f, dA.offset, dOut.f, dOut.offset, n);
         }
         if (dB != null) {
-            CpuPointwise.addInto(par, dB.f, dB.offset, dOut.f, dOut.offset, n);
+            pointwise.addInto(dB.f, dB.offset, dOut.f, dOut.offset, n);
         }
     }
 
     @Override
     protected void mulForwardKernel(HostBuffer out, HostBuffer a, HostBuffer b, int n) {
-        CpuPointwise.mul(par, out.f, out.offset, a.f, a.offset, b.f, b.offset, n);
+        pointwise.mul(out.f, out.offset, a.f, a.offset, b.f, b.offset, n);
     }
 
     @Override
@@ -135,10 +153,10 @@ final class CpuBackend extends HostKernels {
                                      int n) {
         // out = a * b  ->  dA += dOut * b, dB += dOut * a
         if (dA != null) {
-            CpuPointwise.addProduct(par, dA.f, dA.offset, dOut.f, dOut.offset, b.f, b.offset, n);
+            pointwise.addProduct(dA.f, dA.offset, dOut.f, dOut.offset, b.f, b.offset, n);
         }
         if (dB != null) {
-            CpuPointwise.addProduct(par, dB.f, dB.offset, dOut.f, dOut.offset, a.f, a.offset, n);
+            pointwise.addProduct(dB.f, dB.offset, dOut.f, dOut.offset, a.f, a.offset, n);
         }
     }
 
@@ -148,8 +166,7 @@ final class CpuBackend extends HostKernels {
     protected void attentionForwardKernel(HostBuffer out, HostBuffer lse, HostBuffer q, HostBuffer k, HostBuffer v,
                                           int batch, int positions, int heads, int headWidth, double scale,
                                           boolean causal) {
-        CpuAttention.Shape s = new CpuAttention.Shape(batch, positions, heads, headWidth, (float) scale, causal);
-        CpuAttention.forward(par, s, view(out), view(lse), view(q), view(k), view(v));
+        attention.forward(out, lse, q, k, v, batch, positions, heads, headWidth, scale, causal);
     }
 
     @Override
@@ -160,44 +177,39 @@ final class CpuBackend extends HostKernels {
         if (dQ == null && dK == null && dV == null) {
             return;
         }
-        CpuAttention.Shape s = new CpuAttention.Shape(batch, positions, heads, headWidth, (float) scale, causal);
-        CpuAttention.backward(par, s, new CpuAttention.Grads(view(dQ), view(dK), view(dV)), view(dOut), view(q),
-                view(k), view(v), view(lse));
+        attention.backward(dQ, dK, dV, dOut, q, k, v, lse, batch, positions, heads, headWidth, scale, causal);
     }
 
     @Override
     protected void gruCellForwardKernel(HostBuffer hNew, HostBuffer gates, HostBuffer gi, HostBuffer gh,
                                         HostBuffer hPrev, int batch, int hidden) {
-        CpuRecurrent.gruForward(par, view(hNew), view(gates), view(gi), view(gh), view(hPrev), batch, hidden);
+        recurrent.gruForward(hNew, gates, gi, gh, hPrev, batch, hidden);
     }
 
     @Override
     protected void gruCellBackwardKernel(HostBuffer dGi, HostBuffer dGh, HostBuffer dHPrev, HostBuffer dHNew,
                                          HostBuffer gates, HostBuffer gh, HostBuffer hPrev, int batch, int hidden) {
-        CpuRecurrent.gruBackward(par, view(dGi), view(dGh), view(dHPrev), view(dHNew), view(gates), view(gh),
-                view(hPrev), batch, hidden);
+        recurrent.gruBackward(dGi, dGh, dHPrev, dHNew, gates, gh, hPrev, batch, hidden);
     }
 
     @Override
     protected void lstmCellForwardKernel(HostBuffer hNew, HostBuffer cNew, HostBuffer gates, HostBuffer gi,
                                          HostBuffer gh, HostBuffer cPrev, int batch, int hidden) {
-        CpuRecurrent.lstmForward(par, view(hNew), view(cNew), view(gates), view(gi), view(gh), view(cPrev), batch,
-                hidden);
+        recurrent.lstmForward(hNew, cNew, gates, gi, gh, cPrev, batch, hidden);
     }
 
     @Override
     protected void lstmCellBackwardKernel(HostBuffer dPre, HostBuffer dCPrev, HostBuffer dHNew, HostBuffer dCNew,
                                           HostBuffer gates, HostBuffer cPrev, HostBuffer cNew, int batch,
                                           int hidden) {
-        CpuRecurrent.lstmBackward(par, view(dPre), view(dCPrev), view(dHNew), view(dCNew), view(gates),
-                view(cPrev), view(cNew), batch, hidden);
+        recurrent.lstmBackward(dPre, dCPrev, dHNew, dCNew, gates, cPrev, cNew, batch, hidden);
     }
 
     // ---- loss and optimizer ----------------------------------------------------------------------------------------
 
     @Override
     protected void mseForwardKernel(HostBuffer loss, HostBuffer pred, HostBuffer target, int n) {
-        loss.f[loss.offset] = CpuPointwise.mse(par, pred.f, pred.offset, target.f, target.offset, n);
+        loss.f[loss.offset] = pointwise.mse(pred.f, pred.offset, target.f, target.offset, n);
     }
 
     @Override
@@ -206,7 +218,7 @@ final class CpuBackend extends HostKernels {
         if (dPred != null) {
             // loss = sum (pred - target)^2 / n  ->  dPred += dLoss 2 (pred - target) / n
             float factor = (float) (dLoss.f[dLoss.offset] * 2.0 / n);
-            CpuPointwise.mseBackward(par, dPred.f, dPred.offset, factor, pred.f, pred.offset, target.f,
+            pointwise.mseBackward(dPred.f, dPred.offset, factor, pred.f, pred.offset, target.f,
                     target.offset, n);
         }
     }
@@ -215,50 +227,45 @@ final class CpuBackend extends HostKernels {
     protected void adamwUpdateKernel(HostBuffer param, HostBuffer grad, HostBuffer m, HostBuffer v, int n,
                                      double lr, double beta1, double beta2, double eps, double weightDecay,
                                      long step) {
-        CpuAdamW.update(par, param.f, param.offset, grad.f, grad.offset, m.f, m.offset, v.f, v.offset, n, lr, beta1,
+        adamw.update(param.f, param.offset, grad.f, grad.offset, m.f, m.offset, v.f, v.offset, n, lr, beta1,
                 beta2, eps, weightDecay, step);
     }
 
     // ---- indexing and layout ----------------------------------------------------------------------------------
 
     @Override
-    protected void gatherRowsForwardKernel(HostBuffer out, HostBuffer table, int[] rows, int width) {
-        CpuLayout.gatherRows(view(out), view(table), rows, width);
+    protected void gatherRowsForwardKernel(HostBuffer out, HostBuffer table, HostBuffer index, int n, int width) {
+        CpuLayout.gatherRows(out, table, index, n, width);
     }
 
     @Override
-    protected void gatherRowsBackwardKernel(HostBuffer dTable, HostBuffer dOut, int[] rows, int width) {
-        CpuLayout.gatherRowsBackward(view(dTable), view(dOut), rows, width);
+    protected void gatherRowsBackwardKernel(HostBuffer dTable, HostBuffer dOut, HostBuffer index, int n, int width) {
+        CpuLayout.gatherRowsBackward(dTable, dOut, index, n, width);
     }
 
     @Override
     protected void concatLastForwardKernel(HostBuffer out, List<HostBuffer> parts, int rows, int[] widths,
                                            int total) {
-        CpuLayout.concat(view(out), views(parts), rows, widths, total);
+        CpuLayout.concat(out, parts, rows, widths, total);
     }
 
     @Override
     protected void concatLastBackwardKernel(List<HostBuffer> dParts, HostBuffer dOut, int rows, int[] widths,
                                             int total) {
-        CpuLayout.concatBackward(views(dParts), view(dOut), rows, widths, total);
-    }
-
-    /** The views of the parts, null where a part is null. */
-    private static List<CpuView> views(List<HostBuffer> parts) {
-        return parts.stream().map(CpuView::of).toList();
+        CpuLayout.concatBackward(dParts, dOut, rows, widths, total);
     }
 
     @Override
     protected void sliceLastForwardKernel(HostBuffer out, HostBuffer in, int rows, int inWidth, int col0,
                                           int width) {
-        CpuLayout.slice(view(out), view(in), rows, inWidth, col0, width);
+        CpuLayout.slice(out, in, rows, inWidth, col0, width);
     }
 
     @Override
     protected void sliceLastBackwardKernel(HostBuffer dIn, HostBuffer dOut, int rows, int inWidth, int col0,
                                            int width) {
         if (dIn != null) {
-            CpuLayout.sliceBackward(view(dIn), view(dOut), rows, inWidth, col0, width);
+            CpuLayout.sliceBackward(dIn, dOut, rows, inWidth, col0, width);
         }
     }
 }

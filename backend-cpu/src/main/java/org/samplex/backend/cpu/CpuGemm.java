@@ -13,12 +13,14 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Parallelism: a single product (batch 1) packs B once per panel, shared, and splits the rows of C into blocks,
  * one task per block, each packing its own A block into its thread's workspace; a batch of products runs one task
- * per batch entry. Small products (or n below one vector) take a direct scalar path without packing.
+ * per batch entry. Small products, and those with n below one vector, take a direct path without packing (see
+ * {@link #direct}), also split by rows.
  *
- * <p>Determinism: each C element is accumulated by fused multiply-adds in k order within a panel, one lane of one
- * accumulator, and the panel sums are added to C in panel order; the panel size is a constant. So the bits depend
- * neither on the thread count, nor on the row blocking, nor on the vector width: only on (m, n, k) choosing the
- * direct path or the packed one, which is a function of the shape alone.
+ * <p>Determinism: on the packed path each C element is accumulated by fused multiply-adds in k order within a
+ * panel, one lane of one accumulator, and the panel sums are added to C in panel order; the panel size is a
+ * constant. Which path a product takes depends on its shape alone, and no path's arithmetic depends on the thread
+ * count or the row blocking, so the bits are the same for every thread count (the direct path's dot products
+ * also depend on the vector width, i.e. on the machine).
  *
  * <p>Allocation: none in the steady state. Packing buffers live in per-thread workspaces that grow to the largest
  * product seen and are kept; the parallel task is one reusable object per backend (calls on a backend are serial).
@@ -34,14 +36,17 @@ final class CpuGemm {
     static final int KC = 256;
     /** Largest row block per task: an A block (MC x KC floats) stays in L2. */
     private static final int MC = 120;
-    /** Below this many multiply-adds (or with n below one vector) the direct scalar path wins. */
+    /** Below this many multiply-adds (or with n below one vector) the direct path wins. */
     private static final long DIRECT_WORK = 1L << 13;
+    /** Rows of C per task on the direct path. */
+    private static final int DIRECT_ROWS = 64;
 
     /** Per-thread packing space, grown on demand and kept. */
     private static final class Workspace {
         float[] a = new float[0];
         float[] b = new float[0];
         final float[] tile = new float[MR * NR];
+        /** One vector's lanes, for the direct path's dot products. */
         final float[] spill = new float[LANES];
 
         float[] a(int size) {
@@ -67,6 +72,7 @@ final class CpuGemm {
     private final IntConsumer rowBlockTask = this::rowBlock;
     private final IntConsumer batchTask = this::batchEntry;
     private final IntConsumer packTask = this::packSliver;
+    private final IntConsumer directTask = this::directRows;
 
     CpuGemm(CpuParallel par) {
         this.par = par;
@@ -136,8 +142,12 @@ final class CpuGemm {
         s.strideC = strideC;
         try {
             long work = (long) m * n * k;
-            if (batch > 1 || par.threads() == 1 || work < CpuParallel.INLINE_WORK || direct(m, n, k)) {
+            boolean parallel = batch == 1 && par.threads() > 1 && work >= CpuParallel.INLINE_WORK;
+            if (!parallel) {
                 par.forEach(batch, work * batch, batchTask);
+            } else if (direct(m, n, k)) {
+                s.rowsPerBlock = DIRECT_ROWS;
+                par.forEach((m + DIRECT_ROWS - 1) / DIRECT_ROWS, work, directTask);
             } else {
                 parallelRows();
             }
@@ -159,7 +169,7 @@ final class CpuGemm {
         int bBase = (int) (s.bOff + p * s.strideB);
         int cBase = (int) (s.cOff + p * s.strideC);
         if (direct(s.m, s.n, s.k)) {
-            direct(s, aBase, bBase, cBase);
+            direct(s, aBase, bBase, cBase, 0, s.m);
             return;
         }
         Workspace ws = WORKSPACE.get();
@@ -291,24 +301,19 @@ final class CpuGemm {
                 int i = i0 + t * MR;
                 int tileRows = Math.min(MR, i1 - i);
                 int cOff = cBase + i * s.ldc + j0;
-                if (tileRows == MR) {
-                    micro(kc, pa, t * kc * MR, pb, j * kc * NR, s.c, cOff, s.ldc, cols, ws.spill, s.alpha, s.beta,
-                            first);
-                } else {
-                    float[] tile = ws.tile;
-                    micro(kc, pa, t * kc * MR, pb, j * kc * NR, tile, 0, NR, NR, null, 1f, 0f, true);
-                    mergeTile(tile, s.c, cOff, s.ldc, tileRows, cols, s.alpha, s.beta, first);
-                }
+                float[] tile = ws.tile;
+                micro(kc, pa, t * kc * MR, pb, j * kc * NR, tile);
+                applyTile(tile, s.c, cOff, s.ldc, tileRows, cols, s.alpha, s.beta, first);
             }
         }
     }
 
     /**
-     * The MR x NR tile: acc = A sliver x B sliver over kc; then, for its first {@code cols} columns, C = alpha acc
-     * + beta C on the first panel (C not read when beta is 0) and C = C + alpha acc on later ones.
+     * The MR x NR tile acc = A sliver x B sliver over kc, written to {@code tile} (row-major, NR wide). The twelve
+     * accumulators never leave this method as objects: handing vectors to a call the JIT does not inline boxes
+     * them (an allocation per call and a large slowdown).
      */
-    private static void micro(int kc, float[] pa, int ao, float[] pb, int bo, float[] c, int co, int ldc, int cols,
-                              float[] spill, float alpha, float beta, boolean first) {
+    private static void micro(int kc, float[] pa, int ao, float[] pb, int bo, float[] tile) {
         FloatVector c00 = FloatVector.zero(SPECIES);
         FloatVector c01 = c00;
         FloatVector c10 = c00;
@@ -345,61 +350,49 @@ final class CpuGemm {
             c50 = av.fma(b0, c50);
             c51 = av.fma(b1, c51);
         }
-        store(c, co, c00, c01, cols, spill, alpha, beta, first);
-        store(c, co + ldc, c10, c11, cols, spill, alpha, beta, first);
-        store(c, co + 2 * ldc, c20, c21, cols, spill, alpha, beta, first);
-        store(c, co + 3 * ldc, c30, c31, cols, spill, alpha, beta, first);
-        store(c, co + 4 * ldc, c40, c41, cols, spill, alpha, beta, first);
-        store(c, co + 5 * ldc, c50, c51, cols, spill, alpha, beta, first);
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, LANES);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + LANES);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + LANES);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + LANES);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + LANES);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + LANES);
     }
 
     /**
-     * One tile row: whole vectors straight into C; a partial vector (the last columns of C) goes through
-     * {@code spill} and is merged element by element with the same arithmetic (masked vector stores are avoided:
-     * where the platform lacks them they fall back to slow code).
+     * The first rows x cols of a tile into C: C = alpha acc + beta C on the first panel (C not read when beta is
+     * 0), C = C + alpha acc on later ones. Whole vectors of columns go by vector, the rest element by element with
+     * the same IEEE operations, so an element's bits do not depend on where it falls.
      */
-    private static void store(float[] c, int co, FloatVector v0, FloatVector v1, int cols, float[] spill,
-                              float alpha, float beta, boolean first) {
-        if (cols == NR) {
-            storeVector(c, co, v0, alpha, beta, first);
-            storeVector(c, co + LANES, v1, alpha, beta, first);
-        } else if (cols >= LANES) {
-            storeVector(c, co, v0, alpha, beta, first);
-            v1.intoArray(spill, 0);
-            mergeRow(spill, 0, c, co + LANES, cols - LANES, alpha, beta, first);
-        } else {
-            v0.intoArray(spill, 0);
-            mergeRow(spill, 0, c, co, cols, alpha, beta, first);
-        }
-    }
-
-    private static void storeVector(float[] c, int co, FloatVector acc, float alpha, float beta, boolean first) {
-        FloatVector scaled = alpha == 1f ? acc : acc.mul(alpha);
-        if (!first) {
-            scaled = scaled.add(FloatVector.fromArray(SPECIES, c, co));
-        } else if (beta != 0f) {
-            scaled = FloatVector.broadcast(SPECIES, beta).fma(FloatVector.fromArray(SPECIES, c, co), scaled);
-        }
-        scaled.intoArray(c, co);
-    }
-
-    /** cols accumulated elements from acc[ao...] into C with the arithmetic of {@link #storeVector}. */
-    private static void mergeRow(float[] acc, int ao, float[] c, int co, int cols, float alpha, float beta,
-                                 boolean first) {
-        for (int j = 0; j < cols; j++) {
-            c[co + j] = combine(acc[ao + j], c[co + j], alpha, beta, first);
-        }
-    }
-
-    /** The valid rows x cols corner of a computed tile into C, with the arithmetic of {@link #storeVector}. */
-    private static void mergeTile(float[] tile, float[] c, int co, int ldc, int rows, int cols, float alpha,
+    private static void applyTile(float[] tile, float[] c, int co, int ldc, int rows, int cols, float alpha,
                                   float beta, boolean first) {
+        int vectorCols = cols / LANES * LANES;
         for (int r = 0; r < rows; r++) {
-            mergeRow(tile, r * NR, c, co + r * ldc, cols, alpha, beta, first);
+            int t = r * NR;
+            int o = co + r * ldc;
+            for (int j = 0; j < vectorCols; j += LANES) {
+                FloatVector acc = FloatVector.fromArray(SPECIES, tile, t + j);
+                FloatVector scaled = alpha == 1f ? acc : acc.mul(alpha);
+                if (!first) {
+                    scaled = scaled.add(FloatVector.fromArray(SPECIES, c, o + j));
+                } else if (beta != 0f) {
+                    scaled = FloatVector.broadcast(SPECIES, beta).fma(FloatVector.fromArray(SPECIES, c, o + j),
+                            scaled);
+                }
+                scaled.intoArray(c, o + j);
+            }
+            for (int j = vectorCols; j < cols; j++) {
+                c[o + j] = combine(tile[t + j], c[o + j], alpha, beta, first);
+            }
         }
     }
 
-    /** One element of the tile store: alpha acc (+ beta c on the first panel when beta != 0, + c later). */
+    /** One element of {@link #applyTile}: alpha acc (+ beta c on the first panel when beta != 0, + c later). */
     private static float combine(float acc, float c, float alpha, float beta, boolean first) {
         float scaled = alpha == 1f ? acc : acc * alpha;
         if (!first) {
@@ -410,11 +403,25 @@ final class CpuGemm {
 
     // ---- the direct path -----------------------------------------------------------------------------------------
 
+    private void directRows(int t) {
+        Call s = call;
+        int i0 = t * s.rowsPerBlock;
+        direct(s, s.aOff, s.bOff, s.cOff, i0, Math.min(s.m, i0 + s.rowsPerBlock));
+    }
+
     /**
-     * Small or narrow products: every element one float fused multiply-add chain in k order over the whole of k
-     * (no panels), then {@link #combine} as a single first panel.
+     * Rows [i0, i1) of a small or narrow product, then {@link #combine} as a single first panel. When op(A)'s
+     * rows and op(B)'s columns both run along k in memory (A not transposed, B transposed: a linear layer's
+     * x W^T) and k spans a vector, each element is a dot product: lane-wise fused multiply-adds over whole
+     * vectors, the lanes summed in lane order, then the k tail by scalar fused multiply-adds; otherwise one
+     * scalar fused multiply-add chain in k order. (The dot product's bits depend on the vector width, so on the
+     * machine, not on the thread count.)
      */
-    private static void direct(Call s, int aBase, int bBase, int cBase) {
+    private static void direct(Call s, int aBase, int bBase, int cBase, int i0, int i1) {
+        if (!s.transA && s.transB && s.k >= LANES) {
+            dots(s, aBase, bBase, cBase, i0, i1);
+            return;
+        }
         float[] a = s.a;
         float[] b = s.b;
         float[] c = s.c;
@@ -422,7 +429,7 @@ final class CpuGemm {
         int aCol = s.transA ? s.lda : 1;
         int bRow = s.transB ? 1 : s.ldb;
         int bCol = s.transB ? s.ldb : 1;
-        for (int i = 0; i < s.m; i++) {
+        for (int i = i0; i < i1; i++) {
             int ai = aBase + i * aRow;
             int ci = cBase + i * s.ldc;
             for (int j = 0; j < s.n; j++) {
@@ -434,5 +441,108 @@ final class CpuGemm {
                 c[ci + j] = combine(acc, c[ci + j], s.alpha, s.beta, true);
             }
         }
+    }
+
+    /** C[i, j] = dot(A row i, B row j) for rows [i0, i1), four columns at a time. */
+    private static void dots(Call s, int aBase, int bBase, int cBase, int i0, int i1) {
+        float[] a = s.a;
+        float[] b = s.b;
+        float[] c = s.c;
+        float[] lanes = WORKSPACE.get().spill;
+        int k = s.k;
+        int bound = SPECIES.loopBound(k);
+        for (int i = i0; i < i1; i++) {
+            int ai = aBase + i * s.lda;
+            int ci = cBase + i * s.ldc;
+            int j = 0;
+            for (; j + 4 <= s.n; j += 4) {
+                int b0 = bBase + j * s.ldb;
+                int b1 = b0 + s.ldb;
+                int b2 = b1 + s.ldb;
+                int b3 = b2 + s.ldb;
+                FloatVector d0 = FloatVector.zero(SPECIES);
+                FloatVector d1 = d0;
+                FloatVector d2 = d0;
+                FloatVector d3 = d0;
+                for (int kk = 0; kk < bound; kk += LANES) {
+                    FloatVector av = FloatVector.fromArray(SPECIES, a, ai + kk);
+                    d0 = av.fma(FloatVector.fromArray(SPECIES, b, b0 + kk), d0);
+                    d1 = av.fma(FloatVector.fromArray(SPECIES, b, b1 + kk), d1);
+                    d2 = av.fma(FloatVector.fromArray(SPECIES, b, b2 + kk), d2);
+                    d3 = av.fma(FloatVector.fromArray(SPECIES, b, b3 + kk), d3);
+                }
+                d0.intoArray(lanes, 0);
+                c[ci + j] = combine(finish(lanes, a, ai, b, b0, bound, k), c[ci + j], s.alpha, s.beta, true);
+                d1.intoArray(lanes, 0);
+                c[ci + j + 1] = combine(finish(lanes, a, ai, b, b1, bound, k), c[ci + j + 1], s.alpha, s.beta,
+                        true);
+                d2.intoArray(lanes, 0);
+                c[ci + j + 2] = combine(finish(lanes, a, ai, b, b2, bound, k), c[ci + j + 2], s.alpha, s.beta,
+                        true);
+                d3.intoArray(lanes, 0);
+                c[ci + j + 3] = combine(finish(lanes, a, ai, b, b3, bound, k), c[ci + j + 3], s.alpha, s.beta,
+                        true);
+            }
+        }
+        // the last n mod 4 columns, four rows at a time
+        for (int j = s.n / 4 * 4; j < s.n; j++) {
+            int bj = bBase + j * s.ldb;
+            int i = i0;
+            for (; i + 4 <= i1; i += 4) {
+                int a0 = aBase + i * s.lda;
+                int a1 = a0 + s.lda;
+                int a2 = a1 + s.lda;
+                int a3 = a2 + s.lda;
+                FloatVector d0 = FloatVector.zero(SPECIES);
+                FloatVector d1 = d0;
+                FloatVector d2 = d0;
+                FloatVector d3 = d0;
+                for (int kk = 0; kk < bound; kk += LANES) {
+                    FloatVector bv = FloatVector.fromArray(SPECIES, b, bj + kk);
+                    d0 = FloatVector.fromArray(SPECIES, a, a0 + kk).fma(bv, d0);
+                    d1 = FloatVector.fromArray(SPECIES, a, a1 + kk).fma(bv, d1);
+                    d2 = FloatVector.fromArray(SPECIES, a, a2 + kk).fma(bv, d2);
+                    d3 = FloatVector.fromArray(SPECIES, a, a3 + kk).fma(bv, d3);
+                }
+                int ci = cBase + i * s.ldc + j;
+                d0.intoArray(lanes, 0);
+                c[ci] = combine(finish(lanes, a, a0, b, bj, bound, k), c[ci], s.alpha, s.beta, true);
+                ci += s.ldc;
+                d1.intoArray(lanes, 0);
+                c[ci] = combine(finish(lanes, a, a1, b, bj, bound, k), c[ci], s.alpha, s.beta, true);
+                ci += s.ldc;
+                d2.intoArray(lanes, 0);
+                c[ci] = combine(finish(lanes, a, a2, b, bj, bound, k), c[ci], s.alpha, s.beta, true);
+                ci += s.ldc;
+                d3.intoArray(lanes, 0);
+                c[ci] = combine(finish(lanes, a, a3, b, bj, bound, k), c[ci], s.alpha, s.beta, true);
+            }
+            for (; i < i1; i++) {
+                int ai = aBase + i * s.lda;
+                FloatVector d = FloatVector.zero(SPECIES);
+                for (int kk = 0; kk < bound; kk += LANES) {
+                    d = FloatVector.fromArray(SPECIES, a, ai + kk).fma(FloatVector.fromArray(SPECIES, b, bj + kk), d);
+                }
+                int ci = cBase + i * s.ldc + j;
+                d.intoArray(lanes, 0);
+                c[ci] = combine(finish(lanes, a, ai, b, bj, bound, k), c[ci], s.alpha, s.beta, true);
+            }
+        }
+    }
+
+    /**
+     * The lanes of a dot product's accumulator (already stored in {@code lanes}: vectors are not passed to calls,
+     * see {@link #micro}) summed in lane order, then a[ao + kk] b[bo + kk] for kk in [bound, k) by fused
+     * multiply-adds.
+     */
+    private static float finish(float[] lanes, float[] a, int ao, float[] b, int bo, int bound, int k) {
+        float sum = lanes[0];
+        for (int l = 1; l < LANES; l++) {
+            sum += lanes[l];
+        }
+        for (int kk = bound; kk < k; kk++) {
+            sum = Math.fma(a[ao + kk], b[bo + kk], sum);
+        }
+        return sum;
     }
 }

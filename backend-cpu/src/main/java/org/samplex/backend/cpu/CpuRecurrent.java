@@ -1,40 +1,103 @@
 package org.samplex.backend.cpu;
 
+import java.util.function.IntConsumer;
+
 /**
  * GRU and LSTM cells in float32, PyTorch's gate order and equations (see {@link org.samplex.api.Backend}). One
  * task per batch row; every element is computed by scalar code in a fixed order, so results do not depend on the
  * thread count. Transcendentals are evaluated in double and rounded once.
+ *
+ * <p>Allocation: none per call; the cell's buffers are fields of this per-backend object (calls on a backend are
+ * serial), read by one reusable task. Each buffer is a {@link HostBuffer}: its array {@code f} and its element
+ * offset; a null gradient buffer is skipped.
  */
 final class CpuRecurrent {
     /** Rough scalar cost of one hidden unit of one row (a few exp/tanh). */
     private static final int UNIT_COST = 40;
 
-    private CpuRecurrent() {
+    private final CpuParallel par;
+
+    // ---- the call in progress: its buffers in the kernel's argument order -------------------------------------
+    private int hidden;
+    private HostBuffer b0;
+    private HostBuffer b1;
+    private HostBuffer b2;
+    private HostBuffer b3;
+    private HostBuffer b4;
+    private HostBuffer b5;
+    private HostBuffer b6;
+
+    // ---- one reusable task per kernel, over batch rows ---------------------------------------------------------
+    private final IntConsumer gruForwardTask = b -> gruForwardRow(b, b0, b1, b2, b3, b4);
+    private final IntConsumer gruBackwardTask = b -> gruBackwardRow(b, b0, b1, b2, b3, b4, b5, b6);
+    private final IntConsumer lstmForwardTask = b -> lstmForwardRow(b, b0, b1, b2, b3, b4, b5);
+    private final IntConsumer lstmBackwardTask = b -> lstmBackwardRow(b, b0, b1, b2, b3, b4, b5, b6);
+
+    CpuRecurrent(CpuParallel par) {
+        this.par = par;
     }
 
     private static float tanh(float x) {
         return (float) Math.tanh(x);
     }
 
+    /** Runs {@code task} over the batch rows with the call's buffers b0 to b6 (unused ones null). */
+    private void run(IntConsumer task, int batch, int hidden, HostBuffer b0, HostBuffer b1, HostBuffer b2,
+                     HostBuffer b3, HostBuffer b4, HostBuffer b5, HostBuffer b6) {
+        this.hidden = hidden;
+        this.b0 = b0;
+        this.b1 = b1;
+        this.b2 = b2;
+        this.b3 = b3;
+        this.b4 = b4;
+        this.b5 = b5;
+        this.b6 = b6;
+        try {
+            par.forEach(batch, (long) batch * hidden * UNIT_COST, task);
+        } finally {
+            this.b0 = null;
+            this.b1 = null;
+            this.b2 = null;
+            this.b3 = null;
+            this.b4 = null;
+            this.b5 = null;
+            this.b6 = null;
+        }
+    }
+
     /** r, z, n, h' = (1 - z) n + z h for every row; gates (B, 3h) keep r, z, n. */
-    static void gruForward(CpuParallel par, CpuView hNew, CpuView gates, CpuView gi, CpuView gh, CpuView hPrev,
-                           int batch, int hidden) {
-        par.forEach(batch, (long) batch * hidden * UNIT_COST, b -> {
-            int g3 = b * 3 * hidden;
-            for (int j = 0; j < hidden; j++) {
-                int ir = g3 + j;
-                int iz = ir + hidden;
-                int in = iz + hidden;
-                float r = CpuPointwise.sigmoid(gi.x()[gi.off() + ir] + gh.x()[gh.off() + ir]);
-                float z = CpuPointwise.sigmoid(gi.x()[gi.off() + iz] + gh.x()[gh.off() + iz]);
-                float n = tanh(gi.x()[gi.off() + in] + r * gh.x()[gh.off() + in]);
-                float h = hPrev.x()[hPrev.off() + b * hidden + j];
-                hNew.x()[hNew.off() + b * hidden + j] = (1f - z) * n + z * h;
-                gates.x()[gates.off() + ir] = r;
-                gates.x()[gates.off() + iz] = z;
-                gates.x()[gates.off() + in] = n;
-            }
-        });
+    void gruForward(HostBuffer hNew, HostBuffer gates, HostBuffer gi, HostBuffer gh, HostBuffer hPrev, int batch,
+                    int hidden) {
+        run(gruForwardTask, batch, hidden, hNew, gates, gi, gh, hPrev, null, null);
+    }
+
+    private void gruForwardRow(int b, HostBuffer hNewB, HostBuffer gatesB, HostBuffer giB, HostBuffer ghB,
+                               HostBuffer hPrevB) {
+        int hidden = this.hidden;
+        float[] hNew = hNewB.f;
+        float[] gates = gatesB.f;
+        float[] gi = giB.f;
+        float[] gh = ghB.f;
+        float[] hPrev = hPrevB.f;
+        int hno = hNewB.offset;
+        int go = gatesB.offset;
+        int gio = giB.offset;
+        int gho = ghB.offset;
+        int hpo = hPrevB.offset;
+        int g3 = b * 3 * hidden;
+        for (int j = 0; j < hidden; j++) {
+            int ir = g3 + j;
+            int iz = ir + hidden;
+            int in = iz + hidden;
+            float r = CpuPointwise.sigmoid(gi[gio + ir] + gh[gho + ir]);
+            float z = CpuPointwise.sigmoid(gi[gio + iz] + gh[gho + iz]);
+            float n = tanh(gi[gio + in] + r * gh[gho + in]);
+            float h = hPrev[hpo + b * hidden + j];
+            hNew[hno + b * hidden + j] = (1f - z) * n + z * h;
+            gates[go + ir] = r;
+            gates[go + iz] = z;
+            gates[go + in] = n;
+        }
     }
 
     /**
@@ -42,62 +105,96 @@ final class CpuRecurrent {
      * dn = dh' (1 - z), dz = dh' (h - n), dh += dh' z; n = tanh(gi_n + r gh_n): dn_pre = dn (1 - n^2), dgh_n =
      * dn_pre r, dr = dn_pre gh_n; r, z = sigmoid(gi + gh): d_pre = d s (1 - s) into both dGi and dGh.
      */
-    static void gruBackward(CpuParallel par, CpuView dGi, CpuView dGh, CpuView dHPrev, CpuView dHNew,
-                            CpuView gates, CpuView gh, CpuView hPrev, int batch, int hidden) {
-        par.forEach(batch, (long) batch * hidden * UNIT_COST, b -> {
-            int g3 = b * 3 * hidden;
-            for (int j = 0; j < hidden; j++) {
-                int ir = g3 + j;
-                int iz = ir + hidden;
-                int in = iz + hidden;
-                float r = gates.x()[gates.off() + ir];
-                float z = gates.x()[gates.off() + iz];
-                float n = gates.x()[gates.off() + in];
-                float h = hPrev.x()[hPrev.off() + b * hidden + j];
-                float dh = dHNew.x()[dHNew.off() + b * hidden + j];
-                float dnPre = dh * (1f - z) * (1f - n * n);
-                float dzPre = dh * (h - n) * (z * (1f - z));
-                float drPre = dnPre * gh.x()[gh.off() + in] * (r * (1f - r));
-                if (dGi != null) {
-                    dGi.x()[dGi.off() + ir] += drPre;
-                    dGi.x()[dGi.off() + iz] += dzPre;
-                    dGi.x()[dGi.off() + in] += dnPre;
-                }
-                if (dGh != null) {
-                    dGh.x()[dGh.off() + ir] += drPre;
-                    dGh.x()[dGh.off() + iz] += dzPre;
-                    dGh.x()[dGh.off() + in] += dnPre * r;
-                }
-                if (dHPrev != null) {
-                    dHPrev.x()[dHPrev.off() + b * hidden + j] += dh * z;
-                }
+    void gruBackward(HostBuffer dGi, HostBuffer dGh, HostBuffer dHPrev, HostBuffer dHNew, HostBuffer gates,
+                     HostBuffer gh, HostBuffer hPrev, int batch, int hidden) {
+        run(gruBackwardTask, batch, hidden, dGi, dGh, dHPrev, dHNew, gates, gh, hPrev);
+    }
+
+    private void gruBackwardRow(int b, HostBuffer dGiB, HostBuffer dGhB, HostBuffer dHPrevB, HostBuffer dHNewB,
+                                HostBuffer gatesB, HostBuffer ghB, HostBuffer hPrevB) {
+        int hidden = this.hidden;
+        float[] dGi = dGiB == null ? null : dGiB.f;
+        float[] dGh = dGhB == null ? null : dGhB.f;
+        float[] dHPrev = dHPrevB == null ? null : dHPrevB.f;
+        int dgio = dGiB == null ? 0 : dGiB.offset;
+        int dgho = dGhB == null ? 0 : dGhB.offset;
+        int dhpo = dHPrevB == null ? 0 : dHPrevB.offset;
+        float[] dHNew = dHNewB.f;
+        float[] gates = gatesB.f;
+        float[] gh = ghB.f;
+        float[] hPrev = hPrevB.f;
+        int dhno = dHNewB.offset;
+        int go = gatesB.offset;
+        int gho = ghB.offset;
+        int hpo = hPrevB.offset;
+        int g3 = b * 3 * hidden;
+        for (int j = 0; j < hidden; j++) {
+            int ir = g3 + j;
+            int iz = ir + hidden;
+            int in = iz + hidden;
+            float r = gates[go + ir];
+            float z = gates[go + iz];
+            float n = gates[go + in];
+            float h = hPrev[hpo + b * hidden + j];
+            float dh = dHNew[dhno + b * hidden + j];
+            float dnPre = dh * (1f - z) * (1f - n * n);
+            float dzPre = dh * (h - n) * (z * (1f - z));
+            float drPre = dnPre * gh[gho + in] * (r * (1f - r));
+            if (dGi != null) {
+                dGi[dgio + ir] += drPre;
+                dGi[dgio + iz] += dzPre;
+                dGi[dgio + in] += dnPre;
             }
-        });
+            if (dGh != null) {
+                dGh[dgho + ir] += drPre;
+                dGh[dgho + iz] += dzPre;
+                dGh[dgho + in] += dnPre * r;
+            }
+            if (dHPrev != null) {
+                dHPrev[dhpo + b * hidden + j] += dh * z;
+            }
+        }
     }
 
     /** i, f, g, o of pre = gi + gh; c' = f c + i g; h' = o tanh(c'); gates (B, 4h) keep the activated i, f, g, o. */
-    static void lstmForward(CpuParallel par, CpuView hNew, CpuView cNew, CpuView gates, CpuView gi, CpuView gh,
-                            CpuView cPrev, int batch, int hidden) {
-        par.forEach(batch, (long) batch * hidden * UNIT_COST, b -> {
-            int g4 = b * 4 * hidden;
-            for (int j = 0; j < hidden; j++) {
-                int ii = g4 + j;
-                int ifo = ii + hidden;
-                int ig = ifo + hidden;
-                int io = ig + hidden;
-                float i = CpuPointwise.sigmoid(gi.x()[gi.off() + ii] + gh.x()[gh.off() + ii]);
-                float f = CpuPointwise.sigmoid(gi.x()[gi.off() + ifo] + gh.x()[gh.off() + ifo]);
-                float g = tanh(gi.x()[gi.off() + ig] + gh.x()[gh.off() + ig]);
-                float o = CpuPointwise.sigmoid(gi.x()[gi.off() + io] + gh.x()[gh.off() + io]);
-                float c = f * cPrev.x()[cPrev.off() + b * hidden + j] + i * g;
-                cNew.x()[cNew.off() + b * hidden + j] = c;
-                hNew.x()[hNew.off() + b * hidden + j] = o * tanh(c);
-                gates.x()[gates.off() + ii] = i;
-                gates.x()[gates.off() + ifo] = f;
-                gates.x()[gates.off() + ig] = g;
-                gates.x()[gates.off() + io] = o;
-            }
-        });
+    void lstmForward(HostBuffer hNew, HostBuffer cNew, HostBuffer gates, HostBuffer gi, HostBuffer gh,
+                     HostBuffer cPrev, int batch, int hidden) {
+        run(lstmForwardTask, batch, hidden, hNew, cNew, gates, gi, gh, cPrev, null);
+    }
+
+    private void lstmForwardRow(int b, HostBuffer hNewB, HostBuffer cNewB, HostBuffer gatesB, HostBuffer giB,
+                                HostBuffer ghB, HostBuffer cPrevB) {
+        int hidden = this.hidden;
+        float[] hNew = hNewB.f;
+        float[] cNew = cNewB.f;
+        float[] gates = gatesB.f;
+        float[] gi = giB.f;
+        float[] gh = ghB.f;
+        float[] cPrev = cPrevB.f;
+        int hno = hNewB.offset;
+        int cno = cNewB.offset;
+        int go = gatesB.offset;
+        int gio = giB.offset;
+        int gho = ghB.offset;
+        int cpo = cPrevB.offset;
+        int g4 = b * 4 * hidden;
+        for (int j = 0; j < hidden; j++) {
+            int ii = g4 + j;
+            int ifo = ii + hidden;
+            int ig = ifo + hidden;
+            int io = ig + hidden;
+            float i = CpuPointwise.sigmoid(gi[gio + ii] + gh[gho + ii]);
+            float f = CpuPointwise.sigmoid(gi[gio + ifo] + gh[gho + ifo]);
+            float g = tanh(gi[gio + ig] + gh[gho + ig]);
+            float o = CpuPointwise.sigmoid(gi[gio + io] + gh[gho + io]);
+            float c = f * cPrev[cpo + b * hidden + j] + i * g;
+            cNew[cno + b * hidden + j] = c;
+            hNew[hno + b * hidden + j] = o * tanh(c);
+            gates[go + ii] = i;
+            gates[go + ifo] = f;
+            gates[go + ig] = g;
+            gates[go + io] = o;
+        }
     }
 
     /**
@@ -105,36 +202,54 @@ final class CpuRecurrent {
      * h' = o tanh(c'): do = dh' tanh(c'), dc = dc' + dh' o (1 - tanh(c')^2); from c' = f c + i g: di = dc g,
      * df = dc c, dg = dc i, dc_prev += dc f; then through each gate's activation.
      */
-    static void lstmBackward(CpuParallel par, CpuView dPre, CpuView dCPrev, CpuView dHNew, CpuView dCNew, CpuView gates,
-                             CpuView cPrev, CpuView cNew, int batch, int hidden) {
-        par.forEach(batch, (long) batch * hidden * UNIT_COST, b -> {
-            int g4 = b * 4 * hidden;
-            for (int j = 0; j < hidden; j++) {
-                int ii = g4 + j;
-                int ifo = ii + hidden;
-                int ig = ifo + hidden;
-                int io = ig + hidden;
-                int e = b * hidden + j;
-                float i = gates.x()[gates.off() + ii];
-                float f = gates.x()[gates.off() + ifo];
-                float g = gates.x()[gates.off() + ig];
-                float o = gates.x()[gates.off() + io];
-                float tc = tanh(cNew.x()[cNew.off() + e]);
-                float dh = dHNew.x()[dHNew.off() + e];
-                float dc = dh * o * (1f - tc * tc);
-                if (dCNew != null) {
-                    dc += dCNew.x()[dCNew.off() + e];
-                }
-                if (dPre != null) {
-                    dPre.x()[dPre.off() + ii] += dc * g * (i * (1f - i));
-                    dPre.x()[dPre.off() + ifo] += dc * cPrev.x()[cPrev.off() + e] * (f * (1f - f));
-                    dPre.x()[dPre.off() + ig] += dc * i * (1f - g * g);
-                    dPre.x()[dPre.off() + io] += dh * tc * (o * (1f - o));
-                }
-                if (dCPrev != null) {
-                    dCPrev.x()[dCPrev.off() + e] += dc * f;
-                }
+    void lstmBackward(HostBuffer dPre, HostBuffer dCPrev, HostBuffer dHNew, HostBuffer dCNew, HostBuffer gates,
+                      HostBuffer cPrev, HostBuffer cNew, int batch, int hidden) {
+        run(lstmBackwardTask, batch, hidden, dPre, dCPrev, dHNew, dCNew, gates, cPrev, cNew);
+    }
+
+    private void lstmBackwardRow(int b, HostBuffer dPreB, HostBuffer dCPrevB, HostBuffer dHNewB, HostBuffer dCNewB,
+                                 HostBuffer gatesB, HostBuffer cPrevB, HostBuffer cNewB) {
+        int hidden = this.hidden;
+        float[] dPre = dPreB == null ? null : dPreB.f;
+        float[] dCPrev = dCPrevB == null ? null : dCPrevB.f;
+        float[] dCNew = dCNewB == null ? null : dCNewB.f;
+        int dpo = dPreB == null ? 0 : dPreB.offset;
+        int dcpo = dCPrevB == null ? 0 : dCPrevB.offset;
+        int dcno = dCNewB == null ? 0 : dCNewB.offset;
+        float[] dHNew = dHNewB.f;
+        float[] gates = gatesB.f;
+        float[] cPrev = cPrevB.f;
+        float[] cNew = cNewB.f;
+        int dhno = dHNewB.offset;
+        int go = gatesB.offset;
+        int cpo = cPrevB.offset;
+        int cno = cNewB.offset;
+        int g4 = b * 4 * hidden;
+        for (int j = 0; j < hidden; j++) {
+            int ii = g4 + j;
+            int ifo = ii + hidden;
+            int ig = ifo + hidden;
+            int io = ig + hidden;
+            int e = b * hidden + j;
+            float i = gates[go + ii];
+            float f = gates[go + ifo];
+            float g = gates[go + ig];
+            float o = gates[go + io];
+            float tc = tanh(cNew[cno + e]);
+            float dh = dHNew[dhno + e];
+            float dc = dh * o * (1f - tc * tc);
+            if (dCNew != null) {
+                dc += dCNew[dcno + e];
             }
-        });
+            if (dPre != null) {
+                dPre[dpo + ii] += dc * g * (i * (1f - i));
+                dPre[dpo + ifo] += dc * cPrev[cpo + e] * (f * (1f - f));
+                dPre[dpo + ig] += dc * i * (1f - g * g);
+                dPre[dpo + io] += dh * tc * (o * (1f - o));
+            }
+            if (dCPrev != null) {
+                dCPrev[dcpo + e] += dc * f;
+            }
+        }
     }
 }

@@ -98,6 +98,22 @@ abstract class HostBackend implements Backend {
         return b == null ? null : arg(what, b, floatType, need);
     }
 
+    /**
+     * Float element {@code index} of a list argument, checked as {@link #arg} checks it and named
+     * {@code what[index]}; the name is built only when the check fails, so a passing check allocates nothing. A null
+     * element is returned as null when {@code nullable} (an unneeded gradient).
+     */
+    final HostBuffer argAt(String what, int index, Buffer b, long need, boolean nullable) {
+        if (b == null && nullable) {
+            return null;
+        }
+        if (!closed && b instanceof HostBuffer hb && hb.owner == this && !hb.isClosed() && hb.type == floatType
+                && hb.length >= need) {
+            return hb;
+        }
+        return arg(what + "[" + index + "]", b, floatType, need);
+    }
+
     @Override
     public void copyFromHost(Buffer dst, float[] src) {
         HostBuffer b = exact("copyFromHost dst", dst, src.length);

@@ -1,6 +1,5 @@
 package org.samplex.backend.cpu;
 
-import java.util.Arrays;
 import org.samplex.api.KernelChecks;
 
 /** The host-buffer part of the kernel checks; the size checks themselves are {@link KernelChecks}. */
@@ -8,10 +7,11 @@ final class HostChecks {
     private HostChecks() {
     }
 
-    /** The first n indices (an INT32 buffer), each checked to lie in [0, tableRows). */
-    static int[] checkedIndices(String what, HostBuffer index, int n, int tableRows) {
-        int[] rows = Arrays.copyOfRange(index.i, index.offset, index.offset + n);
-        KernelChecks.checkIndices(what, rows, tableRows);
-        return rows;
+    /**
+     * The first n indices of an INT32 buffer, each checked in place (nothing is copied or allocated) to lie in
+     * [0, tableRows).
+     */
+    static void checkIndices(String what, HostBuffer index, int n, int tableRows) {
+        KernelChecks.checkIndices(what, index.i, index.offset, n, tableRows);
     }
 }

@@ -4,9 +4,10 @@ import static org.samplex.api.KernelChecks.attentionShape;
 import static org.samplex.api.KernelChecks.checkColumns;
 import static org.samplex.api.KernelChecks.positive;
 import static org.samplex.api.KernelChecks.totalWidth;
-import static org.samplex.backend.cpu.HostChecks.checkedIndices;
+import static org.samplex.backend.cpu.HostChecks.checkIndices;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.samplex.api.Activation;
 import org.samplex.api.Buffer;
@@ -23,8 +24,14 @@ import org.samplex.api.KernelChecks;
  *
  * <p>Hook contract: sizes are positive and every buffer long enough for them; a gradient buffer the caller passed as
  * null stays null and the hook skips it; backward hooks add into their gradients.
+ *
+ * <p>Allocation: a call whose arguments pass allocates nothing here (messages are built only on failure, list
+ * arguments are checked into one reused list), so a training step's garbage is whatever the hooks allocate: none
+ * on the cpu backend. Calls on a backend come from one thread at a time.
  */
 abstract class HostKernels extends HostBackend {
+    /** The checked parts of the concatenation in progress; emptied after each call. */
+    private final List<HostBuffer> checkedParts = new ArrayList<>();
 
     HostKernels(String name, DType floatType) {
         super(name, floatType);
@@ -37,11 +44,14 @@ abstract class HostKernels extends HostBackend {
                            double alpha, Buffer a, int lda, long strideA,
                            Buffer b, int ldb, long strideB,
                            double beta, Buffer c, int ldc, long strideC, int batch) {
-        KernelChecks.GemmExtents e = KernelChecks.gemm(transA, transB, m, n, k, lda, strideA, ldb, strideB, ldc,
-                strideC, batch);
-        HostBuffer ha = arg("gemm a", a, e.a());
-        HostBuffer hb = arg("gemm b", b, e.b());
-        HostBuffer hc = arg("gemm c", c, e.c());
+        // KernelChecks.gemm's checks in its order, without its record
+        KernelChecks.gemmSizes(m, n, k, batch);
+        long needA = KernelChecks.gemmExtentA(transA, m, k, lda, strideA, batch);
+        long needB = KernelChecks.gemmExtentB(transB, n, k, ldb, strideB, batch);
+        long needC = KernelChecks.gemmExtentC(m, n, ldc, strideC, batch);
+        HostBuffer ha = arg("gemm a", a, needA);
+        HostBuffer hb = arg("gemm b", b, needB);
+        HostBuffer hc = arg("gemm c", c, needC);
         gemmKernel(transA, transB, m, n, k, alpha, ha, lda, strideA, hb, ldb, strideB, beta, hc, ldc, strideC, batch);
     }
 
@@ -98,6 +108,23 @@ abstract class HostKernels extends HostBackend {
 
     protected abstract void activationBackwardKernel(Activation f, HostBuffer dIn, HostBuffer dOut, HostBuffer in,
                                                      HostBuffer out, int n);
+
+    @Override
+    public final void biasActivationForward(Activation f, Buffer out, Buffer in, Buffer bias, int rows, int cols) {
+        if (f == null) {
+            throw new IllegalArgumentException("biasActivationForward f must be one of "
+                    + Arrays.toString(Activation.values()) + ", got null");
+        }
+        long size = (long) positive("biasActivationForward rows", rows) * positive("biasActivationForward cols", cols);
+        HostBuffer o = arg("biasActivationForward out", out, size);
+        HostBuffer x = arg("biasActivationForward in", in, size);
+        HostBuffer hb = arg("biasActivationForward bias", bias, cols);
+        biasActivationForwardKernel(f, o, x, hb, rows, cols);
+    }
+
+    /** out (rows, cols) = f(in + bias); out may be in. */
+    protected abstract void biasActivationForwardKernel(Activation f, HostBuffer out, HostBuffer in, HostBuffer bias,
+                                                        int rows, int cols);
 
     @Override
     public final void addForward(Buffer out, Buffer a, Buffer b, long n) {
@@ -314,12 +341,13 @@ abstract class HostKernels extends HostBackend {
         HostBuffer o = arg("gatherRowsForward out", out, size);
         HostBuffer t = arg("gatherRowsForward table", table, width);
         HostBuffer idx = arg("gatherRowsForward index", index, DType.INT32, n);
-        int[] rows = checkedIndices("gatherRowsForward index", idx, n, t.length / width);
-        gatherRowsForwardKernel(o, t, rows, width);
+        checkIndices("gatherRowsForward index", idx, n, t.length / width);
+        gatherRowsForwardKernel(o, t, idx, n, width);
     }
 
-    /** rows (n) are the checked indices, each a row of table. */
-    protected abstract void gatherRowsForwardKernel(HostBuffer out, HostBuffer table, int[] rows, int width);
+    /** The first n elements of index (INT32) are checked indices, each a row of table. */
+    protected abstract void gatherRowsForwardKernel(HostBuffer out, HostBuffer table, HostBuffer index, int n,
+                                                    int width);
 
     @Override
     public final void gatherRowsBackward(Buffer dTable, Buffer dOut, Buffer index, int n, int width) {
@@ -331,20 +359,28 @@ abstract class HostKernels extends HostBackend {
             // nothing to add into, so the indices are never read
             return;
         }
-        int[] rows = checkedIndices("gatherRowsBackward index", idx, n, dt.length / width);
-        gatherRowsBackwardKernel(dt, dy, rows, width);
+        checkIndices("gatherRowsBackward index", idx, n, dt.length / width);
+        gatherRowsBackwardKernel(dt, dy, idx, n, width);
     }
 
-    /** dTable is not null; rows (n) are the checked indices, each a row of dTable, possibly repeated. */
-    protected abstract void gatherRowsBackwardKernel(HostBuffer dTable, HostBuffer dOut, int[] rows, int width);
+    /**
+     * dTable is not null; the first n elements of index (INT32) are checked indices, each a row of dTable, possibly
+     * repeated.
+     */
+    protected abstract void gatherRowsBackwardKernel(HostBuffer dTable, HostBuffer dOut, HostBuffer index, int n,
+                                                     int width);
 
     @Override
     public final void concatLastForward(Buffer out, List<Buffer> parts, int rows, int[] widths) {
         positive("concatLastForward rows", rows);
         int total = totalWidth("concatLastForward", parts.size(), widths);
         HostBuffer o = arg("concatLastForward out", out, (long) rows * total);
-        concatLastForwardKernel(o, parts("concatLastForward parts", parts, rows, widths, false), rows, widths,
-                total);
+        try {
+            concatLastForwardKernel(o, parts("concatLastForward parts", parts, rows, widths, false), rows, widths,
+                    total);
+        } finally {
+            checkedParts.clear();
+        }
     }
 
     /** total is the sum of widths. */
@@ -356,21 +392,27 @@ abstract class HostKernels extends HostBackend {
         positive("concatLastBackward rows", rows);
         int total = totalWidth("concatLastBackward", dParts.size(), widths);
         HostBuffer dy = arg("concatLastBackward dOut", dOut, (long) rows * total);
-        concatLastBackwardKernel(parts("concatLastBackward dParts", dParts, rows, widths, true), dy, rows, widths,
-                total);
+        try {
+            concatLastBackwardKernel(parts("concatLastBackward dParts", dParts, rows, widths, true), dy, rows, widths,
+                    total);
+        } finally {
+            checkedParts.clear();
+        }
     }
 
     /** total is the sum of widths; null dParts entries are skipped. */
     protected abstract void concatLastBackwardKernel(List<HostBuffer> dParts, HostBuffer dOut, int rows,
                                                      int[] widths, int total);
 
-    /** Part p checked as (rows, widths[p]), in order; null parts are kept as null only for gradients. */
+    /**
+     * Part p checked as (rows, widths[p]), in order, into the reused {@link #checkedParts} (the caller clears it);
+     * null parts are kept as null only for gradients.
+     */
     private List<HostBuffer> parts(String what, List<Buffer> parts, int rows, int[] widths, boolean gradients) {
-        List<HostBuffer> checked = new ArrayList<>(parts.size());
+        List<HostBuffer> checked = checkedParts;
+        checked.clear();
         for (int p = 0; p < parts.size(); p++) {
-            String name = what + "[" + p + "]";
-            long need = (long) rows * widths[p];
-            checked.add(gradients ? optional(name, parts.get(p), need) : arg(name, parts.get(p), need));
+            checked.add(argAt(what, p, parts.get(p), (long) rows * widths[p], gradients));
         }
         return checked;
     }

@@ -175,6 +175,14 @@ final class ReferenceBackend extends HostKernels {
     }
 
     @Override
+    protected void biasActivationForwardKernel(Activation f, HostBuffer out, HostBuffer in, HostBuffer bias, int rows,
+                                               int cols) {
+        // the composition the Backend contract defines: the bias sum, then the activation in place
+        biasAddForwardKernel(out, in, bias, rows, cols);
+        activationForwardKernel(f, out, out, rows * cols);
+    }
+
+    @Override
     protected void addForwardKernel(HostBuffer out, HostBuffer a, HostBuffer b, int n) {
         for (int e = 0; e < n; e++) {
             set(out, e, get(a, e) + get(b, e));
@@ -305,13 +313,13 @@ final class ReferenceBackend extends HostKernels {
     // ---- indexing and layout ----------------------------------------------------------------------------------
 
     @Override
-    protected void gatherRowsForwardKernel(HostBuffer out, HostBuffer table, int[] rows, int width) {
-        ReferenceLayoutKernels.gatherRowsForward(out, table, rows, width);
+    protected void gatherRowsForwardKernel(HostBuffer out, HostBuffer table, HostBuffer index, int n, int width) {
+        ReferenceLayoutKernels.gatherRowsForward(out, table, index, n, width);
     }
 
     @Override
-    protected void gatherRowsBackwardKernel(HostBuffer dTable, HostBuffer dOut, int[] rows, int width) {
-        ReferenceLayoutKernels.gatherRowsBackward(dTable, dOut, rows, width);
+    protected void gatherRowsBackwardKernel(HostBuffer dTable, HostBuffer dOut, HostBuffer index, int n, int width) {
+        ReferenceLayoutKernels.gatherRowsBackward(dTable, dOut, index, n, width);
     }
 
     @Override

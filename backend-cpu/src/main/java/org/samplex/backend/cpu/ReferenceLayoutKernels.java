@@ -11,21 +11,23 @@ final class ReferenceLayoutKernels {
     private ReferenceLayoutKernels() {
     }
 
-    /** out (n, w) row r = table row rows[r]. */
-    static void gatherRowsForward(HostBuffer out, HostBuffer table, int[] rows, int width) {
-        for (int r = 0; r < rows.length; r++) {
+    /** out (n, w) row r = table row index[r]. */
+    static void gatherRowsForward(HostBuffer out, HostBuffer table, HostBuffer index, int n, int width) {
+        for (int r = 0; r < n; r++) {
+            int row = index.i[index.offset + r];
             for (int j = 0; j < width; j++) {
-                set(out, r * width + j, get(table, rows[r] * width + j));
+                set(out, r * width + j, get(table, row * width + j));
             }
         }
     }
 
-    /** dTable row rows[r] += dOut (n, w) row r. */
-    static void gatherRowsBackward(HostBuffer dTable, HostBuffer dOut, int[] rows, int width) {
+    /** dTable row index[r] += dOut (n, w) row r. */
+    static void gatherRowsBackward(HostBuffer dTable, HostBuffer dOut, HostBuffer index, int n, int width) {
         // rows may repeat: their gradients add up, in row order
-        for (int r = 0; r < rows.length; r++) {
+        for (int r = 0; r < n; r++) {
+            int row = index.i[index.offset + r];
             for (int j = 0; j < width; j++) {
-                addTo(dTable, rows[r] * width + j, get(dOut, r * width + j));
+                addTo(dTable, row * width + j, get(dOut, r * width + j));
             }
         }
     }

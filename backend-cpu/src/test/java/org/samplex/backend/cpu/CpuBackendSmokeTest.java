@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.samplex.api.Activation;
@@ -171,6 +172,62 @@ class CpuBackendSmokeTest {
                         rows, hidden);
                 return r.readAll();
             });
+        }
+    }
+
+    /**
+     * The fused bias + activation gives the bits of biasAddForward then activationForward in place, for every f, out
+     * of place and in place, inline and split across threads (300 x 131: past the inline threshold, with a vector
+     * tail on every row), including NaN, infinities and signed zeros (relu keeps NaN and maps -0 + 0 to 0). NaNs
+     * compare as NaN whatever their payload.
+     */
+    @Test
+    void fusedBiasActivationEqualsTheTwoCallsBitForBit() {
+        float[] special = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -0f, 0f, -1e-30f, 1e-30f};
+        for (int threads : new int[] {1, 2}) {
+            for (int[] shape : new int[][] {{3, 7}, {300, 131}}) {
+                int rows = shape[0];
+                int cols = shape[1];
+                int n = rows * cols;
+                float[] in = new float[n];
+                float[] bias = new float[cols];
+                SplittableRandom random = new SplittableRandom(rows);
+                for (int e = 0; e < n; e++) {
+                    in[e] = e % 5 == 0 ? special[(e / 5) % special.length] : (float) random.nextDouble(-4, 4);
+                }
+                for (int j = 0; j < cols; j++) {
+                    bias[j] = j % 4 == 0 ? special[(j / 4) % special.length] : (float) random.nextDouble(-1, 1);
+                }
+                for (Activation f : Activation.values()) {
+                    for (boolean inPlace : new boolean[] {false, true}) {
+                        try (CpuBackend be = new CpuBackend(threads)) {
+                            Buffer x = be.allocate(n + 3).slice(3, n);
+                            Buffer b = be.allocate(cols);
+                            Buffer fused = be.allocate(n);
+                            Buffer twoCalls = be.allocate(n);
+                            be.copyFromHost(x, in);
+                            be.copyFromHost(b, bias);
+                            if (inPlace) {
+                                be.copy(fused, x);
+                                be.biasActivationForward(f, fused, fused, b, rows, cols);
+                            } else {
+                                be.biasActivationForward(f, fused, x, b, rows, cols);
+                            }
+                            be.biasAddForward(twoCalls, x, b, rows, cols);
+                            be.activationForward(f, twoCalls, twoCalls, n);
+                            float[] got = new float[n];
+                            float[] want = new float[n];
+                            be.copyToHost(fused, got);
+                            be.copyToHost(twoCalls, want);
+                            for (int e = 0; e < n; e++) {
+                                assertEquals(Float.floatToIntBits(want[e]), Float.floatToIntBits(got[e]),
+                                        f + (inPlace ? " in place" : "") + " threads " + threads + " (" + rows
+                                                + " x " + cols + ") element " + e + ": " + want[e] + " vs " + got[e]);
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 

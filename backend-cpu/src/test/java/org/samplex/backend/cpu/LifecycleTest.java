@@ -216,6 +216,9 @@ class LifecycleTest {
             names("b", () -> be.gemm(false, false, 2, 3, 4, 1.0, eight, eight, 0.0, six));
             names("bias", () -> be.biasAddForward(six, six, four.slice(0, 2), 2, 3));
             names("dBias", () -> be.biasAddBackward(null, four.slice(0, 2), six, 2, 3));
+            names("bias", () -> be.biasActivationForward(Activation.TANH, six, six, four.slice(0, 2), 2, 3));
+            names("out", () -> be.biasActivationForward(Activation.RELU, four, six, four.slice(0, 3), 2, 3));
+            names("f", () -> be.biasActivationForward(null, six, six, four.slice(0, 3), 2, 3));
             names("lse", () -> be.attentionForward(big.slice(0, 24), four.slice(0, 3), big.slice(24, 24),
                     big.slice(48, 16).slice(0, 16), twelve, 1, 2, 2, 3, 1.0, false));
             names("gates", () -> be.gruCellForward(four.slice(0, 2), four, six, six, four.slice(0, 2), 1, 2));

@@ -46,6 +46,10 @@ public final class KernelCatalog {
         for (Activation f : Activation.values()) {
             all.add(PointwiseCases.activation(f.name().toLowerCase(Locale.ROOT), f, 12));
         }
+        for (Activation f : Activation.values()) {
+            all.add(PointwiseCases.biasActivation("bias + " + f.name().toLowerCase(Locale.ROOT), f, 4, 5, false));
+        }
+        all.add(PointwiseCases.biasActivation("bias + relu in place", Activation.RELU, 3, 6, true));
         all.add(PointwiseCases.add("add", 12));
         all.add(PointwiseCases.mul("mul", 12));
         all.add(SequenceCases.attention("attention full width H=1 hd=6", 2, 4, 1, 6, false));
@@ -76,6 +80,10 @@ public final class KernelCatalog {
         all.add(PointwiseCases.biasAdd("bias add (large)", 33, 67, false));
         for (Activation f : Activation.values()) {
             all.add(PointwiseCases.activation(f.name().toLowerCase(Locale.ROOT) + " (large)", f, 1031));
+        }
+        for (Activation f : Activation.values()) {
+            all.add(PointwiseCases.biasActivation("bias + " + f.name().toLowerCase(Locale.ROOT) + " (large)", f, 33,
+                    67, false));
         }
         all.add(PointwiseCases.add("add (large)", 1031));
         all.add(PointwiseCases.mul("mul (large)", 1031));
@@ -112,6 +120,8 @@ public final class KernelCatalog {
                 0.5));
         all.add(PointwiseCases.biasAdd("bias add (threaded)", 300, 257, false));
         all.add(PointwiseCases.activation("tanh (threaded)", Activation.TANH, 100_003));
+        all.add(PointwiseCases.biasActivation("bias + relu (threaded)", Activation.RELU, 300, 257, false));
+        all.add(PointwiseCases.biasActivation("bias + tanh in place (threaded)", Activation.TANH, 300, 257, true));
         all.add(PointwiseCases.mul("mul (threaded)", 100_003));
         all.add(SequenceCases.attention("attention causal H=2 hd=16 (threaded)", 2, 48, 2, 16, true));
         all.add(SequenceCases.attention("attention split H=4 hd=8 (threaded)", 3, 40, 4, 8, false));

@@ -1,6 +1,7 @@
 package org.samplex.backend.cpu.conformance;
 
 import org.samplex.api.Activation;
+import org.samplex.api.Buffer;
 import org.samplex.backend.cpu.conformance.KernelCase.Values;
 
 /** Catalog entries for the bias, pointwise, loss and optimizer kernels. */
@@ -37,6 +38,39 @@ final class PointwiseCases {
                 .forward((be, t) -> be.activationForward(f, t.get("out"), t.get("in"), n))
                 .backward((be, t) -> be.activationBackward(f, t.get("dIn"), t.get("dOut"), t.get("in"), t.get("out"),
                         n))
+                .build();
+    }
+
+    /**
+     * out (rows, cols) = f(in + bias) in one call ({@link org.samplex.api.Backend#biasActivationForward}), in place
+     * when asked. The backward is the one that method's contract prescribes, since the pre-activation is not kept:
+     * activationBackward with out passed as both in and out, into a zeroed scratch gradient, then biasAddBackward;
+     * so the gradient check holds that recipe to finite differences of the fused forward. |in| is in [0.5, 1] and
+     * the bias in [-0.25, 0.25], so in + bias stays at least 0.25 from ReLU's kink.
+     */
+    static KernelCase biasActivation(String name, Activation f, int rows, int cols, boolean inPlace) {
+        int n = rows * cols;
+        return KernelCase.builder(name)
+                .input("in", n, Values.awayFromZero(0.5))
+                .input("bias", cols, Values.uniform(-0.25, 0.25))
+                .output("out", n)
+                .reduction(rows)
+                .depth(6)
+                .forward((be, t) -> {
+                    if (inPlace) {
+                        be.copy(t.get("out"), t.get("in"));
+                        be.biasActivationForward(f, t.get("out"), t.get("out"), t.get("bias"), rows, cols);
+                    } else {
+                        be.biasActivationForward(f, t.get("out"), t.get("in"), t.get("bias"), rows, cols);
+                    }
+                })
+                .backward((be, t) -> {
+                    try (Buffer dPre = be.allocate(n)) {
+                        be.fill(dPre, 0);
+                        be.activationBackward(f, dPre, t.get("dOut"), t.get("out"), t.get("out"), n);
+                        be.biasAddBackward(t.get("dIn"), t.get("dBias"), dPre, rows, cols);
+                    }
+                })
                 .build();
     }
 
