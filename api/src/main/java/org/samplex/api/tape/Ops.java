@@ -87,6 +87,55 @@ public final class Ops {
         return y;
     }
 
+    /**
+     * y = f(x W^T + b): {@link #linear} and {@link #activation} in two kernel calls instead of three, the bias and
+     * the activation fused ({@link Backend#biasActivationForward}). The pre-activation is not kept (its gradient
+     * follows from y), so this saves a pass and an activation buffer; the values and gradients are those of the
+     * two ops composed. b may be null.
+     */
+    public static Tensor linear(Tape tape, Tensor x, Tensor weight, Tensor bias, Activation f) {
+        Backend be = tape.backend();
+        int rows = x.rows();
+        int in = x.dim(-1);
+        int out = weight.dim(0);
+        if (weight.dim(1) != in || (bias != null && bias.size() != out)) {
+            throw new IllegalArgumentException("linear: x " + x + ", weight " + weight + ", bias " + bias);
+        }
+        if (f == null) {
+            throw new IllegalArgumentException("linear: activation must be one of "
+                    + Arrays.toString(Activation.values()) + ", got null");
+        }
+        int[] shape = x.shape();
+        shape[shape.length - 1] = out;
+        Tensor y = tape.output(tape.needsGrad(x, weight, bias), shape);
+        // the pre-activation: y's buffer stands in for its value (never read as such), its gradient is its own
+        Tensor pre = new Tensor(y.value(), null, y.requiresGrad(), shape);
+        GemmSpec spec = GemmSpec.dense(false, true, rows, out, in);
+        long n = (long) rows * out;
+        tape.forward(() -> {
+            spec.forward(be, x.value(), weight.value(), 0.0, y.value());
+            if (bias != null) {
+                be.biasActivationForward(f, y.value(), y.value(), bias.value(), rows, out);
+            } else {
+                be.activationForward(f, y.value(), y.value(), n);
+            }
+        });
+        if (y.requiresGrad()) {
+            tape.record("linear+" + f.name().toLowerCase(java.util.Locale.ROOT), () -> {
+                Buffer dPre = tape.grad(pre);
+                // y = f(pre)  ->  dPre += f'(pre) dy, from y alone
+                be.activationBackward(f, dPre, tape.grad(y), y.value(), y.value(), n);
+                if (bias != null) {
+                    // pre += b  ->  db += colsum(dPre)
+                    be.biasAddBackward(null, tape.grad(bias), dPre, rows, out);
+                }
+                // pre = x W^T  ->  dx += dPre W, dW += dPre^T x
+                spec.backward(be, tape.grad(x), tape.grad(weight), dPre, x.value(), weight.value());
+            });
+        }
+        return y;
+    }
+
     /** out (rows, cols) = x + bias (cols), broadcast over rows. */
     public static Tensor biasAdd(Tape tape, Tensor x, Tensor bias) {
         Backend be = tape.backend();

@@ -3,6 +3,7 @@ package org.samplex.backend.cpu;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.samplex.api.Activation;
 import org.samplex.api.Buffer;
 import org.samplex.api.DType;
 import org.samplex.api.tape.GemmSpec;
@@ -37,6 +38,7 @@ final class TapeProblems {
     static List<Problem> all() {
         List<Problem> all = new ArrayList<>();
         all.add(mlp());
+        all.add(fusedLinear());
         for (boolean transA : new boolean[] {false, true}) {
             for (boolean transB : new boolean[] {false, true}) {
                 all.add(gemm(transA, transB, false, false));
@@ -82,6 +84,29 @@ final class TapeProblems {
                 }
             }
             Tensor y = Ops.linear(tape, Ops.relu(tape, pre), w.get("w2"), w.get("b2"));
+            return Ops.mse(tape, y, constant(tape, 1, 3, 2));
+        });
+    }
+
+    /**
+     * x (3, 4) -> linear + relu (5) -> linear + tanh without bias (4) -> linear + sigmoid (2) -> mse: the fused
+     * Ops.linear(..., f), whose backward recovers f' from the output alone.
+     */
+    private static Problem fusedLinear() {
+        Parameters.Builder p = Parameters.builder().add("x", 3, 4).add("w1", 5, 4).add("b1", 5).add("w2", 4, 5)
+                .add("w3", 2, 4).add("b3", 2);
+        return new Problem("tape: linear+relu, linear+tanh, linear+sigmoid, mse", p, (tape, w) -> {
+            Tensor pre = Ops.linear(tape, w.get("x"), w.get("w1"), w.get("b1")); // only to check the kink
+            double[] v = new double[(int) pre.size()];
+            tape.backend().copyToHost(pre.value(), v);
+            for (double x : v) {
+                if (Math.abs(x) < 1e-3) {
+                    throw new AssertionError("the test's seed puts a relu input within 1e-3 of its kink: " + x);
+                }
+            }
+            Tensor h1 = Ops.linear(tape, w.get("x"), w.get("w1"), w.get("b1"), Activation.RELU);
+            Tensor h2 = Ops.linear(tape, h1, w.get("w2"), null, Activation.TANH);
+            Tensor y = Ops.linear(tape, h2, w.get("w3"), w.get("b3"), Activation.SIGMOID);
             return Ops.mse(tape, y, constant(tape, 1, 3, 2));
         });
     }

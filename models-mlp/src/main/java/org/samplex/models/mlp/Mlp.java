@@ -1,5 +1,6 @@
 package org.samplex.models.mlp;
 
+import org.samplex.api.Activation;
 import org.samplex.api.Backend;
 import org.samplex.api.learn.Learner;
 import org.samplex.api.learn.TaskShape;
@@ -48,8 +49,8 @@ final class Mlp implements Learner {
     public Tensor forward(Tape tape, Tensor input) {
         int batch = input.dim(0);
         Tensor x = Ops.reshape(tape, input, batch, shape.positions() * shape.inputWidth()); // (B, N*D)
-        Tensor h1 = Ops.relu(tape, Ops.linear(tape, x, params.get("fc1.weight"), params.get("fc1.bias"))); // (B, w1)
-        Tensor h2 = Ops.relu(tape, Ops.linear(tape, h1, params.get("fc2.weight"), params.get("fc2.bias"))); // (B, w2)
+        Tensor h1 = Ops.linear(tape, x, params.get("fc1.weight"), params.get("fc1.bias"), Activation.RELU); // (B, w1)
+        Tensor h2 = Ops.linear(tape, h1, params.get("fc2.weight"), params.get("fc2.bias"), Activation.RELU); // (B, w2)
         return Ops.linear(tape, h2, params.get("fc3.weight"), params.get("fc3.bias")); // (B, N)
     }
 

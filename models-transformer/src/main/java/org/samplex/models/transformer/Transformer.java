@@ -1,6 +1,7 @@
 package org.samplex.models.transformer;
 
 import java.util.Map;
+import org.samplex.api.Activation;
 import org.samplex.api.Backend;
 import org.samplex.api.learn.Learner;
 import org.samplex.api.learn.TaskShape;
@@ -100,8 +101,8 @@ final class Transformer implements Learner {
         if (config.outProjection()) {
             y = Ops.linear(tape, y, params.get("attn.out.weight"), params.get("attn.out.bias")); // (B, N, D)
         }
-        Tensor h = Ops.relu(tape, Ops.linear(tape, y, params.get("mlp.fc1.weight"),
-                params.get("mlp.fc1.bias"))); // (B, N, m)
+        Tensor h = Ops.linear(tape, y, params.get("mlp.fc1.weight"), params.get("mlp.fc1.bias"),
+                Activation.RELU); // (B, N, m)
         Tensor out = Ops.linear(tape, h, params.get("mlp.fc2.weight"), params.get("mlp.fc2.bias")); // (B, N, 1)
         return Ops.reshape(tape, out, batch, shape.positions()); // (B, N)
     }
