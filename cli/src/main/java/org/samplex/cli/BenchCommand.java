@@ -64,6 +64,12 @@ final class BenchCommand implements Callable<Integer> {
                     + "${DEFAULT-VALUE}.")
     int warmupSteps;
 
+    @Option(names = "--warmup-seconds", defaultValue = "3", paramLabel = "SECONDS",
+            description = "After the warm-up steps, more untimed steps until this much time has passed: the JIT "
+                    + "compiles a kernel called once per step only after thousands of steps; default: "
+                    + "${DEFAULT-VALUE}.")
+    double warmupSeconds;
+
     @Option(names = "--steps", defaultValue = "200", paramLabel = "STEPS",
             description = "Timed steps, without profiling; default: ${DEFAULT-VALUE}.")
     int steps;
@@ -98,7 +104,8 @@ final class BenchCommand implements Callable<Integer> {
         Services services = root.services();
         List<RunSpec> specs = specs(services);
         BenchSettings settings = new BenchSettings(warmupSteps, steps,
-                profileSteps != null ? profileSteps : Math.min(steps, DEFAULT_PROFILE_STEPS), toThreshold != null);
+                profileSteps != null ? profileSteps : Math.min(steps, DEFAULT_PROFILE_STEPS), toThreshold != null,
+                warmupSeconds);
         PrintWriter err = spec.commandLine().getErr();
         boolean auto = "auto".equals(protocol.backendOrAuto());
         List<BenchResult> results = Bench.run(specs, services, settings, new Bench.Listener() {
@@ -205,7 +212,8 @@ final class BenchCommand implements Callable<Integer> {
     static void report(PrintWriter out, List<BenchResult> results, BenchSettings settings) {
         BenchResult first = results.getFirst();
         out.println("backend " + first.backend() + " (" + first.threads() + (first.threads() == 1 ? " thread" :
-                " threads") + "), batch " + first.batch() + ", " + settings.warmupSteps() + " warm-up steps, "
+                " threads") + "), batch " + first.batch() + ", warm-up " + settings.warmupSteps() + " steps"
+                + (settings.warmupSeconds() > 0 ? " and at least " + settings.warmupSeconds() + " s" : "") + ", "
                 + settings.steps() + " timed steps, " + settings.profileSteps() + " profiled steps per case");
         out.println();
         Table t = new Table();

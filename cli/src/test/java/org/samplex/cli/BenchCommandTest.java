@@ -28,8 +28,8 @@ class BenchCommandTest {
 
     /** A bench command line with tiny step counts, then the given flags. */
     private static CliRunner.Run bench(String... flags) {
-        List<String> args = new ArrayList<>(List.of("bench", "--warmup-steps", "2", "--steps", "3", "--test-size",
-                "1000", "--learner-option", "mlp.width2=8"));
+        List<String> args = new ArrayList<>(List.of("bench", "--warmup-steps", "2", "--warmup-seconds", "0", "--steps",
+                "3", "--test-size", "1000", "--learner-option", "mlp.width2=8"));
         args.addAll(List.of(flags));
         return CliRunner.run(args.toArray(String[]::new));
     }

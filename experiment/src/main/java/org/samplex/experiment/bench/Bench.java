@@ -104,6 +104,10 @@ public final class Bench {
             parameterCount = learner.parameters().count();
             steps = new Steps(s, task, learner, timed, stepArena);
             steps.run(settings.warmupSteps());
+            long warmEnd = System.nanoTime() + (long) (settings.warmupSeconds() * 1e9);
+            while (System.nanoTime() < warmEnd) {
+                steps.run(10);
+            }
             steps.timeUnprofiled(settings.steps());
             steps.timeProfiled(settings.profileSteps());
             evalSeconds = evaluationSeconds(s, task, learner, timed, testArena, evalArena);

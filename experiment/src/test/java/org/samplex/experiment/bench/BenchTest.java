@@ -121,5 +121,7 @@ class BenchTest {
         assertTrue(e.getMessage().contains("'warmup-steps'"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new BenchSettings(0, 5, -2, false));
         assertTrue(e.getMessage().contains("'profile-steps'"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new BenchSettings(0, 5, 0, false, Double.NaN));
+        assertTrue(e.getMessage().contains("'warmup-seconds'"), e.getMessage());
     }
 }
