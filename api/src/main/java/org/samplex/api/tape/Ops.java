@@ -60,11 +60,7 @@ public final class Ops {
         int rows = x.rows();
         int in = x.dim(-1);
         int out = weight.dim(0);
-        if (weight.dim(1) != in || (bias != null && bias.size() != out)) {
-            throw new IllegalArgumentException("linear: x " + x + ", weight " + weight + ", bias " + bias);
-        }
-        int[] shape = x.shape();
-        shape[shape.length - 1] = out;
+        int[] shape = linearShape(x, weight, bias);
         Tensor y = tape.output(tape.needsGrad(x, weight, bias), shape);
         GemmSpec spec = GemmSpec.dense(false, true, rows, out, in);
         tape.forward(() -> {
@@ -98,15 +94,11 @@ public final class Ops {
         int rows = x.rows();
         int in = x.dim(-1);
         int out = weight.dim(0);
-        if (weight.dim(1) != in || (bias != null && bias.size() != out)) {
-            throw new IllegalArgumentException("linear: x " + x + ", weight " + weight + ", bias " + bias);
-        }
         if (f == null) {
             throw new IllegalArgumentException("linear: activation must be one of "
                     + Arrays.toString(Activation.values()) + ", got null");
         }
-        int[] shape = x.shape();
-        shape[shape.length - 1] = out;
+        int[] shape = linearShape(x, weight, bias);
         Tensor y = tape.output(tape.needsGrad(x, weight, bias), shape);
         // the pre-activation: y's buffer stands in for its value (never read as such), its gradient is its own
         Tensor pre = new Tensor(y.value(), null, y.requiresGrad(), shape);
@@ -134,6 +126,17 @@ public final class Ops {
             });
         }
         return y;
+    }
+
+    /** The output shape of x W^T + b: x's with its last extent W's rows; W (out, in) and b (out) must fit x. */
+    private static int[] linearShape(Tensor x, Tensor weight, Tensor bias) {
+        int out = weight.dim(0);
+        if (weight.dim(1) != x.dim(-1) || (bias != null && bias.size() != out)) {
+            throw new IllegalArgumentException("linear: x " + x + ", weight " + weight + ", bias " + bias);
+        }
+        int[] shape = x.shape();
+        shape[shape.length - 1] = out;
+        return shape;
     }
 
     /** out (rows, cols) = x + bias (cols), broadcast over rows. */

@@ -61,6 +61,11 @@ final class CpuAttention {
         return b * positions * heads * headWidth + head * headWidth;
     }
 
+    /** The packed K^T and V^T rows' stride: N rounded up to whole vectors, so a row of scores is whole vectors. */
+    private int padded() {
+        return (positions + CpuVec.LANES - 1) / CpuVec.LANES * CpuVec.LANES;
+    }
+
     /** Keys query row i attends to. */
     private int keys(int i) {
         return causal ? i + 1 : positions;
@@ -101,32 +106,33 @@ final class CpuAttention {
         int w = heads * hd;
         int base = base(b, head);
         float[] qx = q.f;
-        float[] vx = v.f;
         float[] ox = out.f;
         int qo = q.offset;
-        int vo = v.offset;
         int oo = out.offset;
         CpuScratch scratch = CpuScratch.get();
-        float[] kt = packTransposed(k, base, scratch.floats(CpuScratch.KT, hd * n)); // (hd, N)
-        float[] row = scratch.floats(CpuScratch.ROW, n); // (N) scores, then probabilities
-        float[] acc = scratch.floats(CpuScratch.ACC, hd); // (hd) one output row
+        int np = padded();
+        float[] kt = packTransposed(k, base, scratch.floats(CpuScratch.KT, hd * np)); // (hd, Np)
+        float[] row = scratch.floats(CpuScratch.ROW, np); // (Np) scores, then probabilities
+        int hdp = (hd + CpuVec.LANES - 1) / CpuVec.LANES * CpuVec.LANES;
+        float[] vp = packRows(v, base, hdp, scratch.floats(CpuScratch.VT, n * hdp)); // (N, hdp)
+        float[] acc = scratch.floats(CpuScratch.ACC, hdp); // (hdp) one output row
         int lseBase = lse.offset + (b * heads + head) * n;
         for (int i = 0; i < n; i++) {
             int len = keys(i);
             int qi = qo + base + i * w;
-            float max = scores(qx, qi, kt, row, len);
+            float max = scores(qx, qi, kt, row);
             float sum = 0f;
             for (int t = 1; t < len; t++) {
                 max = Math.max(max, row[t]);
             }
+            CpuVec.expShifted(row, len, max);
             for (int t = 0; t < len; t++) {
-                row[t] = (float) Math.exp(row[t] - max);
                 sum += row[t];
             }
             float inv = 1f / sum;
-            Arrays.fill(acc, 0, hd, 0f);
+            Arrays.fill(acc, 0, hdp, 0f);
             for (int t = 0; t < len; t++) {
-                CpuVec.axpy(row[t] * inv, vx, vo + base + t * w, acc, 0, hd);
+                CpuVec.axpy(row[t] * inv, vp, t * hdp, acc, 0, hdp);
             }
             System.arraycopy(acc, 0, ox, oo + base + i * w, hd);
             lse.f[lseBase + i] = max + (float) Math.log(sum);
@@ -134,33 +140,46 @@ final class CpuAttention {
     }
 
     /**
-     * row[0, len) = scale * (q row) K^T; returns row[0] as a starting maximum. Each score accumulates its products
-     * in d order with fused multiply-adds.
+     * row[0, Np) = scale * (q row) K^T over the padded K^T (lanes past N score the zero padding; a causal row's
+     * lanes past its keys are computed and ignored); returns row[0] as a starting maximum. Each score accumulates
+     * its products in d order with fused multiply-adds, one lane of whole-vector axpys.
      */
-    private float scores(float[] q, int qi, float[] kt, float[] row, int len) {
-        int n = positions;
-        Arrays.fill(row, 0, len, 0f);
+    private float scores(float[] q, int qi, float[] kt, float[] row) {
+        int np = padded();
+        Arrays.fill(row, 0, np, 0f);
         for (int d = 0; d < headWidth; d++) {
-            CpuVec.axpy(q[qi + d], kt, d * n, row, 0, len);
+            CpuVec.axpy(q[qi + d], kt, d * np, row, 0, np);
         }
-        float s = scale;
-        for (int t = 0; t < len; t++) {
-            row[t] *= s;
-        }
+        CpuVec.scale(row, 0, scale, np);
         return row[0];
     }
 
-    /** The head's (N, hd) slice of x, transposed into packed (hd, N), which is returned. */
+    /** The head's (N, hd) slice of x as packed rows (N, hdp), zero past hd, so each row is whole vectors. */
+    private float[] packRows(HostBuffer x, int base, int hdp, float[] packed) {
+        int hd = headWidth;
+        int w = heads * hd;
+        for (int t = 0; t < positions; t++) {
+            System.arraycopy(x.f, x.offset + base + t * w, packed, t * hdp, hd);
+            Arrays.fill(packed, t * hdp + hd, (t + 1) * hdp, 0f);
+        }
+        return packed;
+    }
+
+    /** The head's (N, hd) slice of x, transposed into packed (hd, Np) with zero columns past N, returned. */
     private float[] packTransposed(HostBuffer x, int base, float[] packed) {
         int n = positions;
+        int np = padded();
         int hd = headWidth;
         int w = heads * hd;
         float[] src = x.f;
         for (int t = 0; t < n; t++) {
             int from = x.offset + base + t * w;
             for (int d = 0; d < hd; d++) {
-                packed[d * n + t] = src[from + d];
+                packed[d * np + t] = src[from + d];
             }
+        }
+        for (int d = 0; d < hd; d++) {
+            Arrays.fill(packed, d * np + n, (d + 1) * np, 0f);
         }
         return packed;
     }
@@ -203,10 +222,11 @@ final class CpuAttention {
         int ko = k.offset;
         int go = dOut.offset;
         CpuScratch scratch = CpuScratch.get();
-        float[] kt = packTransposed(k, base, scratch.floats(CpuScratch.KT, hd * n)); // (hd, N)
-        float[] vt = packTransposed(v, base, scratch.floats(CpuScratch.VT, hd * n)); // (hd, N)
-        float[] p = scratch.floats(CpuScratch.ROW, n); // (N) probabilities of one query row
-        float[] ds = scratch.floats(CpuScratch.ROW_GRAD, n); // (N) their gradient, then that of the scaled scores
+        int np = padded();
+        float[] kt = packTransposed(k, base, scratch.floats(CpuScratch.KT, hd * np)); // (hd, Np)
+        float[] vt = packTransposed(v, base, scratch.floats(CpuScratch.VT, hd * np)); // (hd, Np)
+        float[] p = scratch.floats(CpuScratch.ROW, np); // (Np) probabilities of one query row
+        float[] ds = scratch.floats(CpuScratch.ROW_GRAD, np); // (Np) their gradient, then the scaled scores
         float[] dq = scratch.floats(CpuScratch.ACC, hd); // (hd)
         float[] dk = dK == null ? null : zeroed(scratch.floats(CpuScratch.DK, n * hd), n * hd); // (N, hd)
         float[] dv = dV == null ? null : zeroed(scratch.floats(CpuScratch.DV, n * hd), n * hd); // (N, hd)
@@ -215,11 +235,8 @@ final class CpuAttention {
             int len = keys(i);
             int qi = qo + base + i * w;
             int gi = go + base + i * w;
-            scores(qx, qi, kt, p, len);
-            float rowLse = lse.f[lseBase + i];
-            for (int t = 0; t < len; t++) {
-                p[t] = (float) Math.exp(p[t] - rowLse);
-            }
+            scores(qx, qi, kt, p);
+            CpuVec.expShifted(p, len, lse.f[lseBase + i]);
             if (dv != null) {
                 // out_i = sum_t p_t v_t  ->  dV_t += p_t dOut_i
                 for (int t = 0; t < len; t++) {
@@ -255,13 +272,14 @@ final class CpuAttention {
     }
 
     /**
-     * ds[0, len) = scale dS for one query row: dP_t = dOut_i . v_t (an axpy over the packed V^T), D = sum_t p_t dP_t
+     * ds[0, len) = scale dS for one query row: dP_t = dOut_i . v_t (whole-vector axpys over the padded V^T), D = sum_t p_t dP_t
      * (from the recomputed p, as the reference does, so out is not needed), dS_t = p_t (dP_t - D).
      */
     private void scoreGradients(float[] dOut, int gi, float[] vt, float[] p, float[] ds, int len) {
-        Arrays.fill(ds, 0, len, 0f);
+        int np = padded();
+        Arrays.fill(ds, 0, np, 0f);
         for (int d = 0; d < headWidth; d++) {
-            CpuVec.axpy(dOut[gi + d], vt, d * positions, ds, 0, len);
+            CpuVec.axpy(dOut[gi + d], vt, d * np, ds, 0, np);
         }
         float dot = 0f;
         for (int t = 0; t < len; t++) {

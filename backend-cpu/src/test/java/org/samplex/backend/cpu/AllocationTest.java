@@ -42,6 +42,8 @@ import org.samplex.api.rng.RngStream;
 class AllocationTest {
     static final int CALLS = 100;
     static final int MIN_WARM_UP = 1_000;
+    /** Windows measured after warm-up at most; the least counts. */
+    static final int MEASURED_WINDOWS = 5;
     /** Warm-up ends at the first clean window or after this long: C2 may have a queue to work through first. */
     static final long MAX_WARM_UP_SECONDS = 20;
     private static final RngStream STREAM = RngStream.of(11, "allocation");
@@ -306,7 +308,14 @@ class AllocationTest {
             for (Window w = null; w == null || w.kernelThreads() != 0 && System.nanoTime() < deadline; warm += CALLS) {
                 w = window(call, live);
             }
-            Window w = window(call, live);
+            // the measured window: the least of a few, so that a one-off event (a late recompilation) in one window
+            // does not fail the test, while an allocation of the call itself shows in every window
+            Window least = window(call, live);
+            for (int attempt = 1; attempt < MEASURED_WINDOWS && least.kernelThreads() != 0; attempt++) {
+                Window again = window(call, live);
+                least = again.kernelThreads() < least.kernelThreads() ? again : least;
+            }
+            Window w = least;
             int warmed = warm;
             TABLE.put(key, String.format("%.1f | %.1f | %d", w.kernelThreads() / (double) CALLS,
                     w.allThreads() / (double) CALLS, warm));
