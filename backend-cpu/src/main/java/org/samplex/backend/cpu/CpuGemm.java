@@ -14,7 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Parallelism: a single product (batch 1) packs B once per panel, shared, and splits the rows of C into blocks,
  * one task per block, each packing its own A block into its thread's workspace; a batch of products runs one task
  * per batch entry. Small products, and those with n below one vector, take a direct path without packing (see
- * {@link #direct}), also split by rows.
+ * {@link CpuGemmDirect}), also split by rows.
  *
  * <p>Determinism: on the packed path each C element is accumulated by fused multiply-adds in k order within a
  * panel, one lane of one accumulator, and the panel sums are added to C in panel order; the panel size is a
@@ -79,7 +79,7 @@ final class CpuGemm {
     }
 
     /** The current call's arguments; fields rather than captured locals so that no task object is allocated. */
-    private static final class Call {
+    static final class Call {
         boolean transA;
         boolean transB;
         int m;
@@ -169,7 +169,7 @@ final class CpuGemm {
         int bBase = (int) (s.bOff + p * s.strideB);
         int cBase = (int) (s.cOff + p * s.strideC);
         if (direct(s.m, s.n, s.k)) {
-            direct(s, aBase, bBase, cBase, 0, s.m);
+            CpuGemmDirect.rows(s, aBase, bBase, cBase, 0, s.m, WORKSPACE.get().spill);
             return;
         }
         Workspace ws = WORKSPACE.get();
@@ -393,7 +393,7 @@ final class CpuGemm {
     }
 
     /** One element of {@link #applyTile}: alpha acc (+ beta c on the first panel when beta != 0, + c later). */
-    private static float combine(float acc, float c, float alpha, float beta, boolean first) {
+    static float combine(float acc, float c, float alpha, float beta, boolean first) {
         float scaled = alpha == 1f ? acc : acc * alpha;
         if (!first) {
             return scaled + c;
@@ -401,148 +401,11 @@ final class CpuGemm {
         return beta != 0f ? Math.fma(beta, c, scaled) : scaled;
     }
 
-    // ---- the direct path -----------------------------------------------------------------------------------------
-
+    /** Rows block t of a single product on the direct path. */
     private void directRows(int t) {
         Call s = call;
         int i0 = t * s.rowsPerBlock;
-        direct(s, s.aOff, s.bOff, s.cOff, i0, Math.min(s.m, i0 + s.rowsPerBlock));
-    }
-
-    /**
-     * Rows [i0, i1) of a small or narrow product, then {@link #combine} as a single first panel. When op(A)'s
-     * rows and op(B)'s columns both run along k in memory (A not transposed, B transposed: a linear layer's
-     * x W^T) and k spans a vector, each element is a dot product: lane-wise fused multiply-adds over whole
-     * vectors, the lanes summed in lane order, then the k tail by scalar fused multiply-adds; otherwise one
-     * scalar fused multiply-add chain in k order. (The dot product's bits depend on the vector width, so on the
-     * machine, not on the thread count.)
-     */
-    private static void direct(Call s, int aBase, int bBase, int cBase, int i0, int i1) {
-        if (!s.transA && s.transB && s.k >= LANES) {
-            dots(s, aBase, bBase, cBase, i0, i1);
-            return;
-        }
-        float[] a = s.a;
-        float[] b = s.b;
-        float[] c = s.c;
-        int aRow = s.transA ? 1 : s.lda;
-        int aCol = s.transA ? s.lda : 1;
-        int bRow = s.transB ? 1 : s.ldb;
-        int bCol = s.transB ? s.ldb : 1;
-        for (int i = i0; i < i1; i++) {
-            int ai = aBase + i * aRow;
-            int ci = cBase + i * s.ldc;
-            for (int j = 0; j < s.n; j++) {
-                int bj = bBase + j * bCol;
-                float acc = 0f;
-                for (int kk = 0; kk < s.k; kk++) {
-                    acc = Math.fma(a[ai + kk * aCol], b[bj + kk * bRow], acc);
-                }
-                c[ci + j] = combine(acc, c[ci + j], s.alpha, s.beta, true);
-            }
-        }
-    }
-
-    /** C[i, j] = dot(A row i, B row j) for rows [i0, i1), four columns at a time. */
-    private static void dots(Call s, int aBase, int bBase, int cBase, int i0, int i1) {
-        float[] a = s.a;
-        float[] b = s.b;
-        float[] c = s.c;
-        float[] lanes = WORKSPACE.get().spill;
-        int k = s.k;
-        int bound = SPECIES.loopBound(k);
-        for (int i = i0; i < i1; i++) {
-            int ai = aBase + i * s.lda;
-            int ci = cBase + i * s.ldc;
-            int j = 0;
-            for (; j + 4 <= s.n; j += 4) {
-                int b0 = bBase + j * s.ldb;
-                int b1 = b0 + s.ldb;
-                int b2 = b1 + s.ldb;
-                int b3 = b2 + s.ldb;
-                FloatVector d0 = FloatVector.zero(SPECIES);
-                FloatVector d1 = d0;
-                FloatVector d2 = d0;
-                FloatVector d3 = d0;
-                for (int kk = 0; kk < bound; kk += LANES) {
-                    FloatVector av = FloatVector.fromArray(SPECIES, a, ai + kk);
-                    d0 = av.fma(FloatVector.fromArray(SPECIES, b, b0 + kk), d0);
-                    d1 = av.fma(FloatVector.fromArray(SPECIES, b, b1 + kk), d1);
-                    d2 = av.fma(FloatVector.fromArray(SPECIES, b, b2 + kk), d2);
-                    d3 = av.fma(FloatVector.fromArray(SPECIES, b, b3 + kk), d3);
-                }
-                d0.intoArray(lanes, 0);
-                c[ci + j] = combine(finish(lanes, a, ai, b, b0, bound, k), c[ci + j], s.alpha, s.beta, true);
-                d1.intoArray(lanes, 0);
-                c[ci + j + 1] = combine(finish(lanes, a, ai, b, b1, bound, k), c[ci + j + 1], s.alpha, s.beta,
-                        true);
-                d2.intoArray(lanes, 0);
-                c[ci + j + 2] = combine(finish(lanes, a, ai, b, b2, bound, k), c[ci + j + 2], s.alpha, s.beta,
-                        true);
-                d3.intoArray(lanes, 0);
-                c[ci + j + 3] = combine(finish(lanes, a, ai, b, b3, bound, k), c[ci + j + 3], s.alpha, s.beta,
-                        true);
-            }
-        }
-        // the last n mod 4 columns, four rows at a time
-        for (int j = s.n / 4 * 4; j < s.n; j++) {
-            int bj = bBase + j * s.ldb;
-            int i = i0;
-            for (; i + 4 <= i1; i += 4) {
-                int a0 = aBase + i * s.lda;
-                int a1 = a0 + s.lda;
-                int a2 = a1 + s.lda;
-                int a3 = a2 + s.lda;
-                FloatVector d0 = FloatVector.zero(SPECIES);
-                FloatVector d1 = d0;
-                FloatVector d2 = d0;
-                FloatVector d3 = d0;
-                for (int kk = 0; kk < bound; kk += LANES) {
-                    FloatVector bv = FloatVector.fromArray(SPECIES, b, bj + kk);
-                    d0 = FloatVector.fromArray(SPECIES, a, a0 + kk).fma(bv, d0);
-                    d1 = FloatVector.fromArray(SPECIES, a, a1 + kk).fma(bv, d1);
-                    d2 = FloatVector.fromArray(SPECIES, a, a2 + kk).fma(bv, d2);
-                    d3 = FloatVector.fromArray(SPECIES, a, a3 + kk).fma(bv, d3);
-                }
-                int ci = cBase + i * s.ldc + j;
-                d0.intoArray(lanes, 0);
-                c[ci] = combine(finish(lanes, a, a0, b, bj, bound, k), c[ci], s.alpha, s.beta, true);
-                ci += s.ldc;
-                d1.intoArray(lanes, 0);
-                c[ci] = combine(finish(lanes, a, a1, b, bj, bound, k), c[ci], s.alpha, s.beta, true);
-                ci += s.ldc;
-                d2.intoArray(lanes, 0);
-                c[ci] = combine(finish(lanes, a, a2, b, bj, bound, k), c[ci], s.alpha, s.beta, true);
-                ci += s.ldc;
-                d3.intoArray(lanes, 0);
-                c[ci] = combine(finish(lanes, a, a3, b, bj, bound, k), c[ci], s.alpha, s.beta, true);
-            }
-            for (; i < i1; i++) {
-                int ai = aBase + i * s.lda;
-                FloatVector d = FloatVector.zero(SPECIES);
-                for (int kk = 0; kk < bound; kk += LANES) {
-                    d = FloatVector.fromArray(SPECIES, a, ai + kk).fma(FloatVector.fromArray(SPECIES, b, bj + kk), d);
-                }
-                int ci = cBase + i * s.ldc + j;
-                d.intoArray(lanes, 0);
-                c[ci] = combine(finish(lanes, a, ai, b, bj, bound, k), c[ci], s.alpha, s.beta, true);
-            }
-        }
-    }
-
-    /**
-     * The lanes of a dot product's accumulator (already stored in {@code lanes}: vectors are not passed to calls,
-     * see {@link #micro}) summed in lane order, then a[ao + kk] b[bo + kk] for kk in [bound, k) by fused
-     * multiply-adds.
-     */
-    private static float finish(float[] lanes, float[] a, int ao, float[] b, int bo, int bound, int k) {
-        float sum = lanes[0];
-        for (int l = 1; l < LANES; l++) {
-            sum += lanes[l];
-        }
-        for (int kk = bound; kk < k; kk++) {
-            sum = Math.fma(a[ao + kk], b[bo + kk], sum);
-        }
-        return sum;
+        CpuGemmDirect.rows(s, s.aOff, s.bOff, s.cOff, i0, Math.min(s.m, i0 + s.rowsPerBlock),
+                WORKSPACE.get().spill);
     }
 }

@@ -69,33 +69,6 @@ final class CpuVec {
         }
     }
 
-    /**
-     * c[co, co + len) = alpha * acc[0, len) + beta * c[...]; with beta == 0, c is written without being read, so
-     * NaNs already there do not survive.
-     */
-    static void scaleStore(float[] c, int co, float alpha, float[] acc, float beta, int len) {
-        int j = 0;
-        int bound = SPECIES.loopBound(len);
-        FloatVector av = FloatVector.broadcast(SPECIES, alpha);
-        if (beta == 0f) {
-            for (; j < bound; j += LANES) {
-                av.mul(FloatVector.fromArray(SPECIES, acc, j)).intoArray(c, co + j);
-            }
-            for (; j < len; j++) {
-                c[co + j] = alpha * acc[j];
-            }
-            return;
-        }
-        FloatVector bv = FloatVector.broadcast(SPECIES, beta);
-        for (; j < bound; j += LANES) {
-            FloatVector scaled = av.mul(FloatVector.fromArray(SPECIES, acc, j));
-            bv.fma(FloatVector.fromArray(SPECIES, c, co + j), scaled).intoArray(c, co + j);
-        }
-        for (; j < len; j++) {
-            c[co + j] = Math.fma(beta, c[co + j], alpha * acc[j]);
-        }
-    }
-
     /** Below this, exp's result would be subnormal: arguments are clamped here (exp = 1.2e-38 instead of less). */
     private static final float EXP_MIN = -87.33654f;
     private static final float EXP_MAX = 88f;
