@@ -309,6 +309,22 @@ if (( want_nstar )); then
           failures=$(( failures + 1 )); echo "  FAILED ($base.warm.err)"; tail -n 5 "$base.warm.err" | sed 's/^/  /'
         fi
       done
+      # the seeds in one JVM one after the other, as torch_qstr.py runs its seeds in one Python process: the first
+      # run pays for the JIT as torch's first seed pays for its own warm-up, the others run compiled code
+      say "time to n* (seeds in one JVM, as torch_qstr.py runs them): samplex $l N=$n seeds 0..$(( seeds - 1 ))"
+      base=$run_dir/raw/sweep-$l-N$n
+      show "./samplex sweep run --learners $l --N $n --seeds $seeds --workers 1 --thresholds $threshold" \
+        "--test-size $test_size --check-every $check_every --batch $batch --lr $lr --weight-decay $weight_decay" \
+        "--cap $cap --backend cpu --threads $threads --out $(rel "$base")"
+      t0=$(now)
+      if ! ./samplex sweep run --learners "$l" --N "$n" --seeds "$seeds" --workers 1 --thresholds "$threshold" \
+          --test-size "$test_size" --check-every "$check_every" --batch "$batch" --lr "$lr" \
+          --weight-decay "$weight_decay" --cap "$cap" --backend cpu --threads "$threads" --out "$base" \
+          > "$base.txt" 2> "$base.err"; then
+        failures=$(( failures + 1 )); echo "  FAILED ($base.err)"; tail -n 5 "$base.err" | sed 's/^/  /'
+      fi
+      t1=$(now)
+      awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", b - a }' > "$base.process_s"
       say "time to n*: torch $(torch_model "$l") N=$n seeds 0..$(( seeds - 1 ))"
       base=$run_dir/raw/torch-$l-N$n
       show "$py $torch_qstr --model $(torch_model "$l") --N $n --threshold $threshold --n-test $test_size" \
@@ -349,6 +365,7 @@ say "tables"
 import json
 import os
 import re
+import sqlite3
 import statistics
 import sys
 
@@ -410,12 +427,15 @@ if want_nstar == "1":
                "n*: median [min - max] over the seeds that crossed; seconds: median wall time of a run to n* "
                "inside the process (samplex: training + evaluation as its record reports them; torch: from the "
                "first step to the crossing); speedup = torch seconds / samplex seconds.\n")
-    out.append("samplex s (cold): `samplex train`, one JVM per run, the JIT compiling the kernels during the run; "
-               "samplex s (warm): the same run by `samplex bench --to-threshold` after warm-up steps of the same "
-               "shapes, as the runs of a sweep worker after its first. Both runs have the same n* (same seed).\n")
-    out.append("| learner | N | samplex n* | torch n* | ranges overlap | samplex s (cold) | samplex s (warm) | torch s "
-               "| speedup cold | speedup warm | target |")
-    out.append("|---|---:|---|---|---|---:|---:|---:|---:|---:|---|")
+    out.append("samplex s (one JVM): `samplex sweep run --workers 1`, the seeds one after the other in one JVM, as "
+               "torch_qstr.py runs its seeds in one process (like for like: both sides' first seed pays for their "
+               "warm-up); first seed: that run alone on each side. samplex s (cold): `samplex train`, one JVM per "
+               "run, the JIT compiling the kernels during the run; samplex s (warm): the same run by `samplex bench "
+               "--to-threshold` after warm-up steps of the same shapes. Same seed, same n* in all three.\n")
+    out.append("| learner | N | samplex n* | torch n* | ranges overlap | samplex s (one JVM) | torch s "
+               "| speedup | first seed samplex / torch | speedup first seed | samplex s (cold) | speedup cold "
+               "| samplex s (warm) | speedup warm | target |")
+    out.append("|---|---:|---|---|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---|")
     detail = ["| learner | N | side | seed | n* | s to n* (in run) | process s |", "|---|---:|---|---:|---:|---:|---:|"]
     for learner in learners.split(","):
         for n in ns.split(","):
@@ -444,6 +464,19 @@ if want_nstar == "1":
                                   f"{run_['wall_seconds']:.2f} | - |")
                 except (ValueError, KeyError, IndexError, TypeError):
                     detail.append(f"| {learner} | {n} | samplex warm | {s} | FAILED | - | - |")
+            one = []  # (seed, n*, seconds) in the order the sweep finished them
+            store = os.path.join(raw, f"sweep-{learner}-N{n}", "results.sqlite")
+            if os.path.exists(store):
+                with sqlite3.connect(store) as db:
+                    rows = db.execute("SELECT seed, record_json FROM runs WHERE status = 'completed' "
+                                      "ORDER BY finished_at").fetchall()
+                for seed, rec_json in rows:
+                    rec = json.loads(rec_json)
+                    nstar = next(iter(rec["nstar"].values()))
+                    one.append((seed, nstar, rec["wall_seconds"]["total"]))
+                    detail.append(f"| {learner} | {n} | samplex one JVM (run {len(one)}) | {seed} | "
+                                  f"{fmt_n(nstar) if nstar else 'censored'} | {rec['wall_seconds']['total']:.2f} | "
+                                  f"{read(os.path.join(raw, f'sweep-{learner}-N{n}.process_s')).strip() or '-'} |")
             tor = []
             text = read(os.path.join(raw, f"torch-{learner}-N{n}.txt"))
             for m in re.finditer(r"^seed=(\d+) model=\S+ N=\d+ n\*=(\S+) wall_s=([0-9.]+)", text, re.M):
@@ -473,17 +506,23 @@ if want_nstar == "1":
             if s_range and t_range and int(seeds) > 1:
                 overlap = "yes" if s_range[0] <= t_range[1] and t_range[0] <= s_range[1] else "no"
             w_secs = med(warm)
-            speed = t_secs / s_secs if s_secs and t_secs else None
-            speed_warm = t_secs / w_secs if w_secs and t_secs else None
+            o_secs = med([t for _, x, t in one if x])
+            o_first = one[0][2] if one and one[0][1] else None
+            t_first = tor[0][1] if tor and tor[0][0] else None
+
+            def ratio(a, b):
+                return f"{a / b:.2f}x" if a and b else "-"
+
+            def secs(x):
+                return f"{x:.2f}" if x else "-"
+            speed = t_secs / o_secs if o_secs and t_secs else None
             target = f">= {TARGET_SPEEDUP[learner]:.0f}x"
             if speed:
-                target += (" (met cold)" if speed >= TARGET_SPEEDUP[learner]
-                           else " (met warm only)" if speed_warm and speed_warm >= TARGET_SPEEDUP[learner]
-                           else " (not met)")
-            out.append(f"| {learner} | {n} | {s_text} | {t_text} | {overlap} | "
-                       f"{f'{s_secs:.2f}' if s_secs else '-'} | {f'{w_secs:.2f}' if w_secs else '-'} | "
-                       f"{f'{t_secs:.2f}' if t_secs else '-'} | {f'{speed:.2f}x' if speed else '-'} | "
-                       f"{f'{speed_warm:.2f}x' if speed_warm else '-'} | {target} |")
+                target += " (met)" if speed >= TARGET_SPEEDUP[learner] else " (not met)"
+            out.append(f"| {learner} | {n} | {s_text} | {t_text} | {overlap} | {secs(o_secs)} | {secs(t_secs)} | "
+                       f"{ratio(t_secs, o_secs)} | {secs(o_first)} / {secs(t_first)} | {ratio(t_first, o_first)} | "
+                       f"{secs(s_secs)} | {ratio(t_secs, s_secs)} | {secs(w_secs)} | {ratio(t_secs, w_secs)} | "
+                       f"{target} |")
     out.append("\nEach run (process s: the whole command, JVM or Python start included; torch runs its seeds in "
                "one process):\n")
     out.extend(detail)

@@ -2,12 +2,13 @@ package org.samplex.backend.cpu;
 
 import java.util.Arrays;
 import java.util.function.IntConsumer;
+import jdk.incubator.vector.FloatVector;
 
 /**
  * Float32 multi-head softmax attention, one task per (batch entry, head); a task owns its head's columns of out,
  * lse, dQ, dK and dV for its batch entry, so tasks never write the same element. Scores of one query row are
  * computed at once as {@code sum_d q[i,d] * K^T[d,:]} over a packed K^T (hd, N) of the head, so the inner loop is a
- * contiguous axpy; the softmax subtracts the row maximum and keeps {@code lse = max + ln(sum exp)}.
+ * register-accumulated sum of vector rows; the softmax subtracts the row maximum and keeps {@code lse = max + ln(sum exp)}.
  *
  * <p>Row width of q, k, v, out: W = H * hd; element (b, i, head j, c) is at {@code b*N*W + i*W + j*hd + c}.
  *
@@ -130,10 +131,7 @@ final class CpuAttention {
                 sum += row[t];
             }
             float inv = 1f / sum;
-            Arrays.fill(acc, 0, hdp, 0f);
-            for (int t = 0; t < len; t++) {
-                CpuVec.axpy(row[t] * inv, vp, t * hdp, acc, 0, hdp);
-            }
+            combineRows(row, 0, inv, len, vp, hdp, hdp, acc); // acc = sum_t (p_t / sum) v_t
             System.arraycopy(acc, 0, ox, oo + base + i * w, hd);
             lse.f[lseBase + i] = max + (float) Math.log(sum);
         }
@@ -142,16 +140,32 @@ final class CpuAttention {
     /**
      * row[0, Np) = scale * (q row) K^T over the padded K^T (lanes past N score the zero padding; a causal row's
      * lanes past its keys are computed and ignored); returns row[0] as a starting maximum. Each score accumulates
-     * its products in d order with fused multiply-adds, one lane of whole-vector axpys.
+     * its products in d order with fused multiply-adds ({@link #combineRows}).
      */
     private float scores(float[] q, int qi, float[] kt, float[] row) {
         int np = padded();
-        Arrays.fill(row, 0, np, 0f);
-        for (int d = 0; d < headWidth; d++) {
-            CpuVec.axpy(q[qi + d], kt, d * np, row, 0, np);
-        }
+        combineRows(q, qi, 1f, headWidth, kt, np, np, row);
         CpuVec.scale(row, 0, scale, np);
         return row[0];
+    }
+
+    /**
+     * out[0, width) = sum over j in [0, count), in j order, of (coef[co + j] * mul) m[j stride, j stride + width),
+     * one fused multiply-add per term (the bits of zeroing out and adding axpys in j order); width is whole
+     * vectors. Each vector of out is accumulated in a register over all j, so the row is stored once rather than
+     * loaded and stored per j. Vectors stay inside this method (handed to a call that is not inlined they would
+     * be boxed).
+     */
+    private static void combineRows(float[] coef, int co, float mul, int count, float[] m, int stride, int width,
+                                    float[] out) {
+        for (int c = 0; c < width; c += CpuVec.LANES) {
+            FloatVector acc = FloatVector.zero(CpuVec.SPECIES);
+            for (int j = 0; j < count; j++) {
+                acc = FloatVector.broadcast(CpuVec.SPECIES, coef[co + j] * mul)
+                        .fma(FloatVector.fromArray(CpuVec.SPECIES, m, j * stride + c), acc);
+            }
+            acc.intoArray(out, c);
+        }
     }
 
     /** The head's (N, hd) slice of x as packed rows (N, hdp), zero past hd, so each row is whole vectors. */
@@ -272,15 +286,12 @@ final class CpuAttention {
     }
 
     /**
-     * ds[0, len) = scale dS for one query row: dP_t = dOut_i . v_t (whole-vector axpys over the padded V^T), D = sum_t p_t dP_t
+     * ds[0, len) = scale dS for one query row: dP_t = dOut_i . v_t (rows of the padded V^T summed in registers), D = sum_t p_t dP_t
      * (from the recomputed p, as the reference does, so out is not needed), dS_t = p_t (dP_t - D).
      */
     private void scoreGradients(float[] dOut, int gi, float[] vt, float[] p, float[] ds, int len) {
         int np = padded();
-        Arrays.fill(ds, 0, np, 0f);
-        for (int d = 0; d < headWidth; d++) {
-            CpuVec.axpy(dOut[gi + d], vt, d * np, ds, 0, np);
-        }
+        combineRows(dOut, gi, 1f, headWidth, vt, np, np, ds);
         float dot = 0f;
         for (int t = 0; t < len; t++) {
             dot = Math.fma(p[t], ds[t], dot);

@@ -38,6 +38,8 @@ final class CpuGemm {
     private static final int MC = 120;
     /** Below this many multiply-adds (or with n below one vector) the direct path wins. */
     private static final long DIRECT_WORK = 1L << 13;
+    /** A row-major op(A) is read in place, not packed, when C has at most this many column slivers. */
+    private static final int UNPACKED_A_SLIVERS = 4;
     /** Rows of C per task on the direct path. */
     private static final int DIRECT_ROWS = 64;
 
@@ -290,10 +292,14 @@ final class CpuGemm {
                               int i1) {
         int rows = i1 - i0;
         int rowSlivers = (rows + MR - 1) / MR;
-        float[] pa = ws.a(rowSlivers * kc * MR);
-        packA(s, aBase, pc, kc, i0, i1, pa);
         boolean first = pc == 0;
         int colSlivers = (s.n + NR - 1) / NR;
+        if (!s.transA && colSlivers <= UNPACKED_A_SLIVERS) {
+            unpackedBlock(s, ws, aBase, cBase, pc, kc, pb, i0, i1, first, colSlivers);
+            return;
+        }
+        float[] pa = ws.a(rowSlivers * kc * MR);
+        packA(s, aBase, pc, kc, i0, i1, pa);
         for (int j = 0; j < colSlivers; j++) {
             int j0 = j * NR;
             int cols = Math.min(NR, s.n - j0);
@@ -302,18 +308,46 @@ final class CpuGemm {
                 int tileRows = Math.min(MR, i1 - i);
                 int cOff = cBase + i * s.ldc + j0;
                 float[] tile = ws.tile;
-                micro(kc, pa, t * kc * MR, pb, j * kc * NR, tile);
+                micro(kc, pa, t * kc * MR, 1, MR, MR, pb, j * kc * NR, tile);
                 applyTile(tile, s.c, cOff, s.ldc, tileRows, cols, s.alpha, s.beta, first);
             }
         }
     }
 
     /**
-     * The MR x NR tile acc = A sliver x B sliver over kc, written to {@code tile} (row-major, NR wide). The twelve
-     * accumulators never leave this method as objects: handing vectors to a call the JIT does not inline boxes
-     * them (an allocation per call and a large slowdown).
+     * {@link #block} for a row-major op(A) used by few column slivers: A is read in place (each element is used
+     * by at most {@link #UNPACKED_A_SLIVERS} tiles, so packing it would cost as much as the products); the same
+     * multiply-adds in the same order as the packed micro-kernel, hence the same bits.
      */
-    private static void micro(int kc, float[] pa, int ao, float[] pb, int bo, float[] tile) {
+    private static void unpackedBlock(Call s, Workspace ws, int aBase, int cBase, int pc, int kc, float[] pb,
+                                      int i0, int i1, boolean first, int colSlivers) {
+        float[] tile = ws.tile;
+        for (int j = 0; j < colSlivers; j++) {
+            int j0 = j * NR;
+            int cols = Math.min(NR, s.n - j0);
+            for (int i = i0; i < i1; i += MR) {
+                int tileRows = Math.min(MR, i1 - i);
+                micro(kc, s.a, aBase + i * s.lda + pc, s.lda, 1, tileRows, pb, j * kc * NR, tile);
+                applyTile(tile, s.c, cBase + i * s.ldc + j0, s.ldc, tileRows, cols, s.alpha, s.beta, first);
+            }
+        }
+    }
+
+    /**
+     * The MR x NR tile acc = A sliver x B sliver over kc, written to {@code tile} (row-major, NR wide). Element
+     * (r, kk) of the A sliver is {@code a[ao + r rowStride + kk kStride]}: a packed sliver has strides (1, MR), a
+     * row-major A read in place (lda, 1); rows at or past {@code rows} repeat the last one, and the caller ignores
+     * their tile rows. The twelve accumulators never leave this method as objects: handing vectors to a call the
+     * JIT does not inline boxes them (an allocation per call and a large slowdown).
+     */
+    private static void micro(int kc, float[] a, int ao, int rowStride, int kStride, int rows, float[] pb, int bo,
+                              float[] tile) {
+        int a0 = ao;
+        int a1 = ao + Math.min(1, rows - 1) * rowStride;
+        int a2 = ao + Math.min(2, rows - 1) * rowStride;
+        int a3 = ao + Math.min(3, rows - 1) * rowStride;
+        int a4 = ao + Math.min(4, rows - 1) * rowStride;
+        int a5 = ao + Math.min(5, rows - 1) * rowStride;
         FloatVector c00 = FloatVector.zero(SPECIES);
         FloatVector c01 = c00;
         FloatVector c10 = c00;
@@ -328,25 +362,25 @@ final class CpuGemm {
         FloatVector c51 = c00;
         for (int kk = 0; kk < kc; kk++) {
             int b = bo + kk * NR;
-            int a = ao + kk * MR;
+            int k = kk * kStride;
             FloatVector b0 = FloatVector.fromArray(SPECIES, pb, b);
             FloatVector b1 = FloatVector.fromArray(SPECIES, pb, b + LANES);
-            FloatVector av = FloatVector.broadcast(SPECIES, pa[a]);
+            FloatVector av = FloatVector.broadcast(SPECIES, a[a0 + k]);
             c00 = av.fma(b0, c00);
             c01 = av.fma(b1, c01);
-            av = FloatVector.broadcast(SPECIES, pa[a + 1]);
+            av = FloatVector.broadcast(SPECIES, a[a1 + k]);
             c10 = av.fma(b0, c10);
             c11 = av.fma(b1, c11);
-            av = FloatVector.broadcast(SPECIES, pa[a + 2]);
+            av = FloatVector.broadcast(SPECIES, a[a2 + k]);
             c20 = av.fma(b0, c20);
             c21 = av.fma(b1, c21);
-            av = FloatVector.broadcast(SPECIES, pa[a + 3]);
+            av = FloatVector.broadcast(SPECIES, a[a3 + k]);
             c30 = av.fma(b0, c30);
             c31 = av.fma(b1, c31);
-            av = FloatVector.broadcast(SPECIES, pa[a + 4]);
+            av = FloatVector.broadcast(SPECIES, a[a4 + k]);
             c40 = av.fma(b0, c40);
             c41 = av.fma(b1, c41);
-            av = FloatVector.broadcast(SPECIES, pa[a + 5]);
+            av = FloatVector.broadcast(SPECIES, a[a5 + k]);
             c50 = av.fma(b0, c50);
             c51 = av.fma(b1, c51);
         }

@@ -116,6 +116,9 @@ public final class KernelCatalog {
         all.add(gemm("gemm NT (threaded)", new GemmSpec(false, true, 130, 47, 90, 1.0, 90, 0, 90, 0, 47, 0, 1), 0.0));
         all.add(gemm("gemm TT two panels (threaded)", new GemmSpec(true, true, 64, 100, 280, 1.0, 64, 0, 280, 0, 100,
                 0, 1), 0.0));
+        // a row-major A read in place (C at most two column slivers wide): beyond one panel, a 1-row last tile
+        all.add(gemm("gemm NN unpacked A two panels (threaded)", new GemmSpec(false, false, 145, 40, 300, 1.0, 301,
+                0, 41, 0, 42, 0, 1), 0.25));
         all.add(gemm("gemm NT narrow (threaded)", new GemmSpec(false, true, 200, 5, 70, 1.0, 70, 0, 70, 0, 5, 0, 1),
                 0.5));
         all.add(PointwiseCases.biasAdd("bias add (threaded)", 300, 257, false));
