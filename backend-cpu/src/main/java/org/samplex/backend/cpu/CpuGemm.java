@@ -308,7 +308,7 @@ final class CpuGemm {
                 int tileRows = Math.min(MR, i1 - i);
                 int cOff = cBase + i * s.ldc + j0;
                 float[] tile = ws.tile;
-                micro(kc, pa, t * kc * MR, 1, MR, MR, pb, j * kc * NR, tile);
+                tile(kc, pa, t * kc * MR, 1, MR, MR, pb, j * kc * NR, cols, tile);
                 applyTile(tile, s.c, cOff, s.ldc, tileRows, cols, s.alpha, s.beta, first);
             }
         }
@@ -327,10 +327,56 @@ final class CpuGemm {
             int cols = Math.min(NR, s.n - j0);
             for (int i = i0; i < i1; i += MR) {
                 int tileRows = Math.min(MR, i1 - i);
-                micro(kc, s.a, aBase + i * s.lda + pc, s.lda, 1, tileRows, pb, j * kc * NR, tile);
+                tile(kc, s.a, aBase + i * s.lda + pc, s.lda, 1, tileRows, pb, j * kc * NR, cols, tile);
                 applyTile(tile, s.c, cBase + i * s.ldc + j0, s.ldc, tileRows, cols, s.alpha, s.beta, first);
             }
         }
+    }
+
+    /** The tile of a sliver with {@code cols} live columns: {@link #micro}, or {@link #microHalf} for one vector. */
+    private static void tile(int kc, float[] a, int ao, int rowStride, int kStride, int rows, float[] pb, int bo,
+                             int cols, float[] tile) {
+        if (cols <= LANES) {
+            microHalf(kc, a, ao, rowStride, kStride, rows, pb, bo, tile);
+        } else {
+            micro(kc, a, ao, rowStride, kStride, rows, pb, bo, tile);
+        }
+    }
+
+    /**
+     * {@link #micro} for a last sliver whose live columns fit one vector (n = 34 leaves 2): the first vector of
+     * each tile row only, half the multiply-adds; the same ones in the same order for the live columns.
+     */
+    private static void microHalf(int kc, float[] a, int ao, int rowStride, int kStride, int rows, float[] pb,
+                                  int bo, float[] tile) {
+        int a0 = ao;
+        int a1 = ao + Math.min(1, rows - 1) * rowStride;
+        int a2 = ao + Math.min(2, rows - 1) * rowStride;
+        int a3 = ao + Math.min(3, rows - 1) * rowStride;
+        int a4 = ao + Math.min(4, rows - 1) * rowStride;
+        int a5 = ao + Math.min(5, rows - 1) * rowStride;
+        FloatVector c0 = FloatVector.zero(SPECIES);
+        FloatVector c1 = c0;
+        FloatVector c2 = c0;
+        FloatVector c3 = c0;
+        FloatVector c4 = c0;
+        FloatVector c5 = c0;
+        for (int kk = 0; kk < kc; kk++) {
+            int k = kk * kStride;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, pb, bo + kk * NR);
+            c0 = FloatVector.broadcast(SPECIES, a[a0 + k]).fma(b0, c0);
+            c1 = FloatVector.broadcast(SPECIES, a[a1 + k]).fma(b0, c1);
+            c2 = FloatVector.broadcast(SPECIES, a[a2 + k]).fma(b0, c2);
+            c3 = FloatVector.broadcast(SPECIES, a[a3 + k]).fma(b0, c3);
+            c4 = FloatVector.broadcast(SPECIES, a[a4 + k]).fma(b0, c4);
+            c5 = FloatVector.broadcast(SPECIES, a[a5 + k]).fma(b0, c5);
+        }
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, NR);
+        c2.intoArray(tile, 2 * NR);
+        c3.intoArray(tile, 3 * NR);
+        c4.intoArray(tile, 4 * NR);
+        c5.intoArray(tile, 5 * NR);
     }
 
     /**

@@ -119,6 +119,9 @@ public final class KernelCatalog {
         // a row-major A read in place (C at most two column slivers wide): beyond one panel, a 1-row last tile
         all.add(gemm("gemm NN unpacked A two panels (threaded)", new GemmSpec(false, false, 145, 40, 300, 1.0, 301,
                 0, 41, 0, 42, 0, 1), 0.25));
+        // a row-major A packed (more than four column slivers), last sliver one vector or less
+        all.add(gemm("gemm NT wide (threaded)", new GemmSpec(false, true, 70, 140, 40, 1.0, 40, 0, 40, 0, 140, 0, 1),
+                0.0));
         all.add(gemm("gemm NT narrow (threaded)", new GemmSpec(false, true, 200, 5, 70, 1.0, 70, 0, 70, 0, 5, 0, 1),
                 0.5));
         all.add(PointwiseCases.biasAdd("bias add (threaded)", 300, 257, false));
