@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import org.samplex.api.Backend;
 import org.samplex.api.BackendOptions;
 import org.samplex.api.BackendProvider;
+import org.samplex.api.Plugins;
 import org.samplex.api.Probe;
 import org.samplex.api.Services;
 import org.samplex.api.Services.Found;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Spec;
 /** {@code samplex doctor}: everything needed to tell why a backend, learner or task is missing or slow. */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
         description = {"Reports the JDK, OS, CPU, every backend's probe (libraries, driver, devices, "
-                + "JavaCPP cache) and providers that failed to load.",
+                + "JavaCPP cache), the plug-in folder and its jars, and plug-ins or providers that failed to load.",
                 "Exits 0 even when a backend is unavailable, unless --backend names it."})
 final class DoctorCommand implements Callable<Integer> {
 
@@ -36,7 +37,7 @@ final class DoctorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Services services = root.services();
+        Services services = root.servicesQuietly();
         PrintWriter out = spec.commandLine().getOut();
         out.println("samplex " + Samplex.version());
         out.println();
@@ -51,17 +52,20 @@ final class DoctorCommand implements Callable<Integer> {
         for (Found<BackendProvider> f : backends) {
             Probe p = f.provider().probe();
             out.println("  " + f.name() + " (rank " + f.provider().rank() + ", " + f.module() + " " + f.version()
-                    + "): " + (p.available() ? "available: " : "unavailable: ") + p.reason());
+                    + ListCommand.pluginSuffix(f) + "): " + (p.available() ? "available: " : "unavailable: ")
+                    + p.reason());
             p.details().forEach(d -> out.println("    " + d));
         }
         out.println();
         out.println("Learners: " + names(services.learners()));
         out.println("Tasks: " + names(services.tasks()));
         out.println();
+        printPlugins(services, out);
+        out.println();
         if (services.problems().isEmpty()) {
             out.println("Problems: none");
         } else {
-            out.println("Problems (providers that failed to load):");
+            out.println("Problems (plug-ins skipped, providers that failed to load):");
             services.problems().forEach(p -> out.println("  " + p));
         }
         out.flush();
@@ -82,10 +86,29 @@ final class DoctorCommand implements Callable<Integer> {
         out.flush();
     }
 
+    /** The folder, how it was chosen, and each plug-in loaded from it. */
+    private void printPlugins(Services services, PrintWriter out) {
+        PluginFolder folder = root.pluginFolder();
+        String from = switch (folder.source()) {
+            case "default" -> "the default";
+            case "--plugins" -> "from --plugins";
+            default -> "from $" + folder.source();
+        };
+        out.println("Plug-ins (" + folder.path() + ", " + from + "): "
+                + (services.plugins().isEmpty() ? "none loaded" : services.plugins().size() + " loaded"));
+        for (Plugins.Plugin p : services.plugins()) {
+            out.println("  " + p.fileName() + ": " + p.module() + " " + p.version() + ", built against api "
+                    + p.apiVersion() + " (this samplex: " + Plugins.hostApiVersion() + "), provides "
+                    + String.join(", ", ListCommand.provided(services, p)));
+            out.println("    sha256 " + p.sha256());
+        }
+    }
+
     private static <T> String names(List<Found<T>> found) {
         if (found.isEmpty()) {
             return "none found";
         }
-        return String.join(", ", found.stream().map(f -> f.name() + " (" + f.module() + ")").toList());
+        return String.join(", ", found.stream()
+                .map(f -> f.name() + " (" + f.module() + ListCommand.pluginSuffix(f) + ")").toList());
     }
 }

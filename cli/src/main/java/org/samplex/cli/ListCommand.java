@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.samplex.api.BackendProvider;
+import org.samplex.api.Plugins;
 import org.samplex.api.Probe;
 import org.samplex.api.Services;
 import org.samplex.api.Services.Found;
@@ -25,9 +26,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code samplex list [backends|learners|tasks]}: what was found on the module path, and whether it can run. */
+/**
+ * {@code samplex list [backends|learners|tasks]}: what was found on the module path and in the plug-in folder,
+ * and whether it can run. Plug-ins that were skipped are told in the Problems section, with the reason.
+ */
 @Command(name = "list", mixinStandardHelpOptions = true,
-        description = {"Lists the backends, learners and tasks found on the module path.",
+        description = {"Lists the backends, learners and tasks found on the module path and in the plug-in folder "
+                + "(samplex --plugins DIR list), and the plug-in jars with their version and SHA-256.",
                 "Naming one kind also shows the hyperparameters of its learners or tasks."})
 final class ListCommand implements Callable<Integer> {
 
@@ -62,7 +67,7 @@ final class ListCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "unknown kind '" + kind + "'; choose one of " + String.join(", ", KINDS));
         }
-        Services services = root.services();
+        Services services = root.servicesQuietly();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(Json.write(asJson(services)));
@@ -103,6 +108,9 @@ final class ListCommand implements Callable<Integer> {
                 printConfigurables(out, tasks(services), "org.samplex.api.learn.TaskProvider", details);
             });
         }
+        if (kind == null && !services.plugins().isEmpty()) {
+            sections.add(() -> printPlugins(out, services));
+        }
         for (int i = 0; i < sections.size(); i++) {
             if (i > 0) {
                 out.println();
@@ -111,9 +119,34 @@ final class ListCommand implements Callable<Integer> {
         }
         if (!services.problems().isEmpty()) {
             out.println();
-            out.println("Problems (providers that failed to load):");
+            out.println("Problems (plug-ins skipped, providers that failed to load):");
             services.problems().forEach(p -> out.println("  " + p));
         }
+    }
+
+    /** The plug-in jars whose providers are in use, with what each provides. */
+    private static void printPlugins(PrintWriter out, Services services) {
+        out.println("Plug-ins:");
+        Table t = new Table().row("JAR", "MODULE", "VERSION", "API", "PROVIDES", "SHA-256");
+        for (Plugins.Plugin p : services.plugins()) {
+            t.row(p.fileName(), p.module(), p.version(), p.apiVersion(), String.join(", ", provided(services, p)),
+                    p.sha256());
+        }
+        t.print(out, "  ");
+    }
+
+    /** What a plug-in provides: "learner NAME", "task NAME", "backend NAME". */
+    static List<String> provided(Services services, Plugins.Plugin plugin) {
+        List<String> out = new ArrayList<>();
+        services.backends().stream().filter(f -> f.plugin() == plugin).forEach(f -> out.add("backend " + f.name()));
+        services.learners().stream().filter(f -> f.plugin() == plugin).forEach(f -> out.add("learner " + f.name()));
+        services.tasks().stream().filter(f -> f.plugin() == plugin).forEach(f -> out.add("task " + f.name()));
+        return out;
+    }
+
+    /** ", plug-in JAR" for a provider from a plug-in, "" for one on the module path. */
+    static String pluginSuffix(Found<?> f) {
+        return f.plugin() == null ? "" : ", plug-in " + f.plugin().fileName();
     }
 
     private static void printBackends(PrintWriter out, List<Found<BackendProvider>> backends, boolean details) {
@@ -137,22 +170,30 @@ final class ListCommand implements Callable<Integer> {
         }
     }
 
-    /** A learner or task: the parts {@code list} shows. */
-    record Item(String name, String module, String version, String description, Schema schema) {
+    /**
+     * A learner or task: the parts {@code list} shows.
+     *
+     * @param plugin the plug-in jar's file name, or null for a provider on the module path
+     */
+    record Item(String name, String module, String version, String description, Schema schema, String plugin) {
     }
 
     static List<Item> learners(Services services) {
         return services.learners().stream().map(f -> {
             LearnerProvider p = f.provider();
-            return new Item(f.name(), f.module(), f.version(), p.description(), p.schema());
+            return new Item(f.name(), f.module(), f.version(), p.description(), p.schema(), jar(f));
         }).toList();
     }
 
     static List<Item> tasks(Services services) {
         return services.tasks().stream().map(f -> {
             TaskProvider p = f.provider();
-            return new Item(f.name(), f.module(), f.version(), p.description(), p.schema());
+            return new Item(f.name(), f.module(), f.version(), p.description(), p.schema(), jar(f));
         }).toList();
+    }
+
+    private static String jar(Found<?> f) {
+        return f.plugin() == null ? null : f.plugin().fileName();
     }
 
     private static void printConfigurables(PrintWriter out, List<Item> items, String service, boolean details) {
@@ -206,6 +247,7 @@ final class ListCommand implements Callable<Integer> {
                 m.put("description", f.provider().description());
                 m.put("module", f.module());
                 m.put("version", f.version());
+                m.put("plugin", jar(f));
                 m.put("details", p.details());
                 list.add(m);
             }
@@ -217,6 +259,21 @@ final class ListCommand implements Callable<Integer> {
         if (shows("tasks")) {
             root.put("tasks", tasks(services).stream().map(ListCommand::itemJson).toList());
         }
+        if (kind == null) {
+            List<Object> plugins = new ArrayList<>();
+            for (Plugins.Plugin p : services.plugins()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("jar", p.fileName());
+                m.put("path", p.jar().toAbsolutePath().toString());
+                m.put("module", p.module());
+                m.put("version", p.version());
+                m.put("api_version", p.apiVersion());
+                m.put("sha256", p.sha256());
+                m.put("provides", provided(services, p));
+                plugins.add(m);
+            }
+            root.put("plugins", plugins);
+        }
         root.put("problems", services.problems());
         return root;
     }
@@ -227,6 +284,7 @@ final class ListCommand implements Callable<Integer> {
         m.put("description", i.description());
         m.put("module", i.module());
         m.put("version", i.version());
+        m.put("plugin", i.plugin());
         List<Object> params = new ArrayList<>();
         for (Hyperparameter p : i.schema().parameters()) {
             Map<String, Object> h = new LinkedHashMap<>();

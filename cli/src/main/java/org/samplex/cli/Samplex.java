@@ -1,12 +1,19 @@
 package org.samplex.cli;
 
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.samplex.api.Services;
+import org.samplex.experiment.Environment;
 import org.samplex.experiment.Versions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
@@ -34,17 +41,59 @@ public final class Samplex implements Callable<Integer> {
     public static final int EXIT_USAGE = 2;
     public static final int EXIT_UNAVAILABLE = 3;
 
-    private final Services services;
+    /** Finds the providers once the command line (and with it {@code --plugins}) is known. */
+    private final Function<PluginFolder, Services> discovery;
+    private final Map<String, String> environment;
+    private Services services;
 
     @Spec
     CommandSpec spec;
 
+    @Option(names = "--plugins", paramLabel = "DIR", scope = ScopeType.LOCAL,
+            description = {"Folder of plug-in jars (learners, tasks, backends), each loaded into a module layer of "
+                    + "its own; default: $SAMPLEX_PLUGINS, else ~/.samplex/plugins (skipped when absent).",
+                    "Give it before the command: samplex --plugins DIR list."})
+    Path plugins;
+
+    /** With fixed providers (tests): {@code --plugins} is accepted and ignored. */
     Samplex(Services services) {
-        this.services = services;
+        this(folder -> services, Map.of());
     }
 
-    /** The providers found at start-up, shared by the subcommands. */
+    Samplex(Function<PluginFolder, Services> discovery, Map<String, String> environment) {
+        this.discovery = discovery;
+        this.environment = environment;
+    }
+
+    /**
+     * The providers, found on first use: the module path's and those of the plug-in folder. Plug-ins that were
+     * skipped and providers that failed to load are told on stderr, one line each; {@code list} and
+     * {@code doctor}, which report them themselves, use {@link #servicesQuietly()}.
+     *
+     * @throws IllegalArgumentException when a plug-in folder that was asked for does not exist or is not a folder
+     */
     Services services() {
+        boolean first = services == null;
+        Services s = servicesQuietly();
+        if (first && !s.problems().isEmpty()) {
+            PrintWriter err = spec.commandLine().getErr();
+            s.problems().forEach(p -> err.println("samplex: warning: " + p));
+            err.flush();
+        }
+        return s;
+    }
+
+    /** The plug-in folder the command line and the environment choose. */
+    PluginFolder pluginFolder() {
+        return PluginFolder.of(plugins, environment);
+    }
+
+    /** {@link #services()} without the warnings on stderr. */
+    Services servicesQuietly() {
+        if (services == null) {
+            services = discovery.apply(pluginFolder());
+            Environment.usePlugins(services.plugins());
+        }
         return services;
     }
 
@@ -56,16 +105,28 @@ public final class Samplex implements Callable<Integer> {
         return EXIT_USAGE;
     }
 
-    /** The command line with samplex's error handling; callers may redirect its out and err. */
+    /** The command line with samplex's error handling and fixed providers; callers may redirect its out and err. */
     public static CommandLine commandLine(Services services) {
-        CommandLine cl = new CommandLine(new Samplex(services));
+        return commandLine(new Samplex(services));
+    }
+
+    /**
+     * The command line that finds the providers on the module path and in the plug-in folder ({@code --plugins},
+     * else {@code environment}'s SAMPLEX_PLUGINS, else ~/.samplex/plugins) when a command first needs them.
+     */
+    public static CommandLine commandLine(Map<String, String> environment) {
+        return commandLine(new Samplex(folder -> Services.discover(folder.load()), environment));
+    }
+
+    private static CommandLine commandLine(Samplex root) {
+        CommandLine cl = new CommandLine(root);
         cl.setParameterExceptionHandler(new Errors.Usage());
         cl.setExecutionExceptionHandler(new Errors.Execution(Errors.Execution.debugEnvironment()));
         return cl;
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine(Services.discover()).execute(args));
+        System.exit(commandLine(System.getenv()).execute(args));
     }
 
     /** The version of the org.samplex.cli module (set by the build), or "dev" when run from classes. */

@@ -1,6 +1,7 @@
 package org.samplex.cli;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -119,6 +120,7 @@ final class TrainCommand implements Callable<Integer> {
                 + "), seed " + s.seed() + ", task seed " + s.taskSeed() + ", batch " + s.batch() + ", lr "
                 + s.learningRate() + ", weight decay " + s.weightDecay() + ", check every " + s.checkEvery()
                 + " steps, test set " + count(s.testSize()) + ", " + count(r.parameterCount()) + " parameters");
+        pluginLines(r).forEach(out::println);
         out.println("status: " + r.status().label() + " after " + count(r.steps()) + " steps, "
                 + count(r.promptsSeen()) + " prompts");
         out.println();
@@ -139,6 +141,33 @@ final class TrainCommand implements Callable<Integer> {
         }
         out.println(String.format(Locale.ROOT, "wall time: %.1f s training + %.1f s evaluation = %.1f s",
                 r.trainSeconds(), r.evalSeconds(), r.wallSeconds()));
+    }
+
+    /**
+     * One line for each of the run's learner, task and backend that came from a plug-in, with the jar and its
+     * SHA-256 as the provenance recorded them: its {@code learner_module} (task, backend) is "module version", and
+     * the environment's {@code plugin.<jar>} facts are "module version, sha256 hex".
+     */
+    static List<String> pluginLines(RunRecord r) {
+        if (!(r.provenance().get("environment") instanceof Map<?, ?> environment)) {
+            return List.of();
+        }
+        List<String> lines = new ArrayList<>();
+        for (String role : List.of("learner", "task", "backend")) {
+            if (!(r.provenance().get(role + "_module") instanceof String module)) {
+                continue;
+            }
+            for (Map.Entry<?, ?> e : environment.entrySet()) {
+                String key = String.valueOf(e.getKey());
+                String value = String.valueOf(e.getValue());
+                if (key.startsWith("plugin.") && value.startsWith(module + ",")) {
+                    int sha = value.indexOf("sha256 ");
+                    lines.add(role + " from plug-in " + key.substring("plugin.".length()) + " ("
+                            + (sha >= 0 ? value.substring(sha) : value) + ")");
+                }
+            }
+        }
+        return lines;
     }
 
     private static String nStar(RunRecord r, Crossing c) {
