@@ -6,6 +6,9 @@ module org.samplex.cli {
     requires org.samplex.api;
     requires org.samplex.experiment;
     requires info.picocli;
+    // The Kubernetes client of sweep submit k8s --apply is loaded into a layer of its own (ClusterClient.find),
+    // which cannot add JDK modules to the boot layer: the JDK's HTTP client it uses must be resolved here.
+    requires java.net.http;
 
     // picocli fills the annotated fields of the commands reflectively.
     opens org.samplex.cli to info.picocli;

@@ -17,4 +17,7 @@ module org.samplex.experiment {
     exports org.samplex.experiment.bench;
     exports org.samplex.experiment.report;
     exports org.samplex.experiment.sweep;
+
+    // the Kubernetes client of samplex sweep submit k8s --apply, in the optional module org.samplex.kubernetes
+    uses org.samplex.experiment.sweep.ClusterClient;
 }

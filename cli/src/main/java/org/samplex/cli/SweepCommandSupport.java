@@ -24,8 +24,18 @@ final class SweepCommandSupport {
     /** Exit code of a sweep in which a run failed (threw); censored and diverged runs are results. */
     static final int EXIT_RUN_FAILED = 4;
 
-    /** What to do with a plan. */
-    record Settings(Path out, String preset, int workers, int threads, boolean dryRun, boolean extend) {
+    /**
+     * What to do with a plan.
+     *
+     * @param scope which runs this process runs and where it stores them (a shard, a sink), or the whole plan
+     */
+    record Settings(Path out, String preset, int workers, int threads, boolean dryRun, boolean extend,
+                    Sweep.Scope scope) {
+
+        /** The whole plan into the folder's results.sqlite. */
+        Settings(Path out, String preset, int workers, int threads, boolean dryRun, boolean extend) {
+            this(out, preset, workers, threads, dryRun, extend, Sweep.Scope.WHOLE);
+        }
     }
 
     private SweepCommandSupport() {
@@ -42,7 +52,7 @@ final class SweepCommandSupport {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (s.dryRun()) {
-            dryRun(out, runs, trainer, s);
+            dryRun(out, runs, trainer, s, plan.onlyRuns() != null);
             out.flush();
             return 0;
         }
@@ -50,16 +60,16 @@ final class SweepCommandSupport {
                 System::nanoTime);
         SweepRunner.Outcome outcome;
         try {
-            outcome = Sweep.run(s.out(), plan, runs, s.preset(), s.extend(), trainer, s.workers(), s.threads(),
-                    progress);
+            outcome = Sweep.run(s.out(), plan, runs, s.scope(), s.preset(), s.extend(), trainer, s.workers(),
+                    s.threads(), progress);
         } finally {
             progress.finish();
         }
-        summary(out, s.out(), outcome);
+        summary(out, s.out(), outcome, s.scope(), runs.size());
         out.flush();
         if (outcome.failed() > 0) {
             err.println("samplex: " + outcome.failed() + " run" + (outcome.failed() == 1 ? "" : "s")
-                    + " failed; their errors are in " + s.out().resolve(ResultStore.FILE_NAME)
+                    + " failed; their errors are in " + storeName(s.out(), s.scope())
                     + " (status 'failed'); rerunning the same command retries them");
             err.flush();
             return EXIT_RUN_FAILED;
@@ -67,12 +77,23 @@ final class SweepCommandSupport {
         return 0;
     }
 
-    /** The runs, whether the store has them, and their estimated cost. */
-    static void dryRun(PrintWriter out, List<PlannedRun> runs, Trainer trainer, Settings s) {
+    /** Where a scope's results go, for messages: the sink, the shard's file or results.sqlite. */
+    static String storeName(Path dir, Sweep.Scope scope) {
+        if (scope.sink() != null) {
+            return ResultStore.hidePassword(scope.sink());
+        }
+        return dir.resolve(scope.shard() != null ? scope.shard().fileName() : ResultStore.FILE_NAME).toString();
+    }
+
+    /** The runs (a shard's share when the scope is a shard), whether the store has them, and their cost. */
+    static void dryRun(PrintWriter out, List<PlannedRun> plan, Trainer trainer, Settings s, boolean partOfPlan) {
+        List<PlannedRun> runs = s.scope().runs(plan, trainer);
         Map<String, String> stored = new HashMap<>();
         List<ResultStore.StoredRun> rows = List.of();
-        if (Files.exists(s.out().resolve(ResultStore.FILE_NAME))) {
-            try (ResultStore store = ResultStore.open(s.out())) {
+        Path file = s.scope().shard() != null ? s.out().resolve(s.scope().shard().fileName())
+                : s.out().resolve(ResultStore.FILE_NAME);
+        if (s.scope().sink() == null && Files.exists(file)) {
+            try (ResultStore store = s.scope().open(s.out())) {
                 rows = store.all();
             }
             rows.forEach(r -> stored.put(r.runKey(), r.status()));
@@ -95,7 +116,10 @@ final class SweepCommandSupport {
         }
         t.print(out, "");
         out.println();
-        out.println(runs.size() + " runs, " + (runs.size() - pending) + " in " + s.out() + " already, " + pending
+        String part = s.scope().shard() == null ? "" : "Shard " + s.scope().shard() + " (by " + order(s.scope())
+                + "): " + runs.size() + " of the plan's " + plan.size() + " runs. ";
+        out.println(part + runs.size() + " runs, " + (runs.size() - pending) + " in "
+                + (s.scope().sink() == null ? s.out() : "the sink (not read by a dry run)") + " already, " + pending
                 + " to run with " + s.workers() + " worker" + (s.workers() == 1 ? "" : "s") + ".");
         out.println("Cost model: parameters x cap, in parameter-prompts (an upper bound: a run stops at its last "
                 + "threshold); to run: " + scientific(pendingUnits) + ".");
@@ -103,21 +127,34 @@ final class SweepCommandSupport {
             out.println("At the rate of the runs in the store, at most " + SweepProgress.duration(
                     pendingSeconds / s.workers()) + " of wall time (usually much less).");
         }
-        String conflict = SweepFolder.conflict(s.out(), runs);
+        String conflict = SweepFolder.conflict(s.out(), plan, partOfPlan);
         if (conflict != null) {
             out.println("Note: " + conflict + ".");
         }
     }
 
+    private static String order(Sweep.Scope scope) {
+        return scope.order().name().toLowerCase(Locale.ROOT);
+    }
+
     /** The sweep's end, on stdout. */
     static void summary(PrintWriter out, Path dir, SweepRunner.Outcome o) {
+        summary(out, dir, o, Sweep.Scope.WHOLE, o.planned());
+    }
+
+    /** The sweep's (or the shard's) end, on stdout. */
+    static void summary(PrintWriter out, Path dir, SweepRunner.Outcome o, Sweep.Scope scope, int planned) {
         int ranHere = o.ran().values().stream().mapToInt(Integer::intValue).sum();
         String statuses = o.ran().entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
                 .collect(Collectors.joining(", "));
-        out.println("sweep " + dir + ": " + o.planned() + " runs; " + o.skipped() + " were in the store, "
+        String part = scope.shard() == null ? "" : " shard " + scope.shard() + " (" + o.planned() + " of the plan's "
+                + planned + " runs)";
+        out.println("sweep " + dir + part + ": " + o.planned() + " runs; " + o.skipped() + " were in the store, "
                 + ranHere + " ran here" + (statuses.isEmpty() ? "" : " (" + statuses + ")")
                 + (o.doneElsewhere() > 0 ? ", " + o.doneElsewhere() + " ran in another process" : ""));
-        out.println("results: " + dir.resolve(ResultStore.FILE_NAME) + ", plan: " + dir.resolve(SweepFolder.PLAN_FILE));
+        out.println("results: " + storeName(dir, scope) + ", plan: " + dir.resolve(SweepFolder.PLAN_FILE)
+                + (scope.shard() != null && scope.sink() == null
+                ? "; when every shard has run: samplex sweep merge " + dir : ""));
     }
 
     private static String scientific(double v) {

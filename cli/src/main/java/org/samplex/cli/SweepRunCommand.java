@@ -1,11 +1,10 @@
 package org.samplex.cli;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.samplex.experiment.sweep.Plan;
+import org.samplex.experiment.sweep.Shard;
+import org.samplex.experiment.sweep.Sweep;
 import org.samplex.experiment.sweep.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,31 +27,15 @@ import picocli.CommandLine.Spec;
                 "Rerunning the same command skips finished runs (resume); a different plan in the same folder is "
                         + "refused unless --extend. A run that throws is recorded as failed and the sweep goes on "
                         + "(exit 4 at the end); censored and diverged runs are results.",
+                "Scale-out: --shard I/N runs one of N parts of the plan (auto/N takes I from SLURM_ARRAY_TASK_ID or "
+                        + "JOB_COMPLETION_INDEX) into DIR/shard-I-of-N.sqlite; samplex sweep merge DIR joins them.",
                 "Example: samplex sweep run --learners transformer,gru,mlp --N 2,4,6,8 --seeds 5 "
-                        + "--thresholds 0.7 --out runs/fig1a --workers 2"})
+                        + "--thresholds 0.7 --out runs/fig1a --workers 2",
+                "Example: samplex sweep run --plan plan.yaml --out /shared/runs/big --shard auto/64"})
 final class SweepRunCommand implements Callable<Integer> {
 
-    @Option(names = "--learners", split = ",", paramLabel = "NAME",
-            description = "Architectures, comma-separated (samplex list learners).")
-    List<String> learners;
-
-    @Option(names = "--N", split = ",", paramLabel = "N", description = "Sequence lengths, comma-separated.")
-    List<String> positions;
-
-    @Option(names = "--q", split = ",", paramLabel = "Q", description = "Pointers per token, comma-separated.")
-    List<String> pointers;
-
-    @Option(names = "--seeds", paramLabel = "COUNT|S,S,...",
-            description = "A number of seeds (0, 1, ...: 5 means 0 to 4) or a list of seeds; default: 1 (seed 0).")
-    String seeds;
-
-    @Option(names = "--first-seed", paramLabel = "S", description = "With a count of seeds: the first; default: 0.")
-    String firstSeed;
-
-    @Option(names = "--plan", paramLabel = "FILE",
-            description = "A YAML plan with the same keys (learners, N, q, seeds, thresholds, task-options, "
-                    + "learner-options, cap, ...; or a saved plan.json); flags override its values.")
-    Path plan;
+    @Mixin
+    SweepPlanOptions planOptions;
 
     @Option(names = "--out", required = true, paramLabel = "DIR",
             description = "The sweep's folder: results.sqlite and plan.json (created when absent).")
@@ -63,6 +46,23 @@ final class SweepRunCommand implements Callable<Integer> {
                     + "default: ${DEFAULT-VALUE}.")
     int workers;
 
+    @Option(names = "--shard", paramLabel = "I/N|auto/N",
+            description = "Run only shard I of N (0 <= I < N): the plan's runs sorted by run key (or cost, "
+                    + "--shard-order) and dealt by position modulo N. Results go to DIR/shard-I-of-N.sqlite. auto/N "
+                    + "takes I from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX.")
+    String shard;
+
+    @Option(names = "--shard-order", paramLabel = "key|cost", defaultValue = "key",
+            description = "How runs are ordered before they are dealt to shards: key (default) or cost (the "
+                    + "estimated cost, longest first, so shards get similar work). Every shard must use the same.")
+    String shardOrder;
+
+    @Option(names = "--sink", paramLabel = "JDBC-URL",
+            description = "Store results in PostgreSQL instead (jdbc:postgresql://HOST[:PORT]/DB?user=...): "
+                    + "tables samplex_runs and samplex_claims, shared by every shard on every host; samplex sweep "
+                    + "merge DIR --sink URL copies them into DIR/results.sqlite.")
+    String sink;
+
     @Option(names = "--dry-run", description = "List the runs, whether the store has them, and an estimated cost; "
             + "run nothing.")
     boolean dryRun;
@@ -70,9 +70,6 @@ final class SweepRunCommand implements Callable<Integer> {
     @Option(names = "--extend", description = "Accept a plan that differs from the one saved in --out: its new "
             + "runs are added, results already there stay.")
     boolean extend;
-
-    @Mixin
-    ProtocolOptions protocol;
 
     @Option(names = {"-v", "--verbose"}, description = "Print the stack trace of an internal error.")
     boolean verbose;
@@ -85,21 +82,26 @@ final class SweepRunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Plan p = Plan.of(plan, flags());
+        Sweep.Scope scope = scope();
+        Plan p = planOptions.plan();
         Trainer trainer = Trainer.of(parent.root.services());
-        int threads = protocol.threads == null ? 0 : protocol.threads;
-        return SweepCommandSupport.execute(spec, trainer, p,
-                new SweepCommandSupport.Settings(out, null, workers, threads, dryRun, extend));
+        return SweepCommandSupport.execute(spec, trainer, p, new SweepCommandSupport.Settings(out, null, workers,
+                planOptions.threads(), dryRun, extend, scope));
     }
 
-    /** The flags given, as plan keys. */
-    private Map<String, Object> flags() {
-        Map<String, Object> m = new LinkedHashMap<>(protocol.planKeys());
-        m.put("learners", learners);
-        m.put("N", positions);
-        m.put("q", pointers);
-        m.put("seeds", seeds);
-        m.put("first-seed", firstSeed);
-        return m;
+    /** Which runs and where: --shard, --shard-order, --sink. */
+    private Sweep.Scope scope() {
+        Shard part = shard == null ? null : Shard.parse(shard, System.getenv());
+        return new Sweep.Scope(part, order(shardOrder), sink);
+    }
+
+    /** The text of --shard-order as an order. */
+    static Shard.Order order(String text) {
+        return switch (text.strip()) {
+            case "key" -> Shard.Order.KEY;
+            case "cost" -> Shard.Order.COST;
+            default -> throw new IllegalArgumentException("option '--shard-order' takes key or cost, got '" + text
+                    + "'");
+        };
     }
 }

@@ -2,6 +2,8 @@ package org.samplex.experiment.sweep;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,10 +31,14 @@ import org.samplex.experiment.RunSpec;
  *   gru.hidden: 128
  * </pre>
  *
+ * <p>A plan may also list {@code only-runs}: run keys, of which only those its grids make are run (the plan that
+ * {@code samplex sweep missing} writes: a sweep's plan, restricted to the runs its folder lacks).
+ *
  * @param description free text, or null
  * @param grids       the effective grids (flags, entry and top level laid over each other), at least one
+ * @param onlyRuns    the run keys to keep of the grids' runs, or null for all of them
  */
-public record Plan(String description, List<Grid> grids) {
+public record Plan(String description, List<Grid> grids, Set<String> onlyRuns) {
 
     /** The task when a plan names none. */
     static final String DEFAULT_TASK = "qstr";
@@ -42,6 +48,17 @@ public record Plan(String description, List<Grid> grids) {
         if (grids.isEmpty()) {
             throw new IllegalArgumentException("a plan needs at least one grid");
         }
+        onlyRuns = onlyRuns == null ? null : Collections.unmodifiableSet(new TreeSet<>(onlyRuns));
+    }
+
+    /** A plan of all its grids' runs. */
+    public Plan(String description, List<Grid> grids) {
+        this(description, grids, null);
+    }
+
+    /** This plan restricted to the runs whose keys are in {@code keys}. */
+    public Plan only(Set<String> keys) {
+        return new Plan(description, grids, keys);
     }
 
     /**
@@ -62,7 +79,7 @@ public record Plan(String description, List<Grid> grids) {
     /** This plan with flags (plan keys, as for {@link #of}) laid over every grid. */
     public Plan override(Map<String, Object> flags) {
         Grid fromFlags = Grid.parse(flagNodes(flags));
-        return new Plan(description, grids.stream().map(fromFlags::over).toList());
+        return new Plan(description, grids.stream().map(fromFlags::over).toList(), onlyRuns);
     }
 
     /** The plan of YAML text (no flags); {@code source} names it in messages. */
@@ -80,6 +97,7 @@ public record Plan(String description, List<Grid> grids) {
             top = nodes(saved);
         }
         String description = text(top.remove("description"), "description");
+        Set<String> only = keyList(top.remove("only-runs"));
         PlanNode gridList = top.remove("grids");
         Grid base = Grid.parse(top);
         List<Grid> grids = new ArrayList<>();
@@ -99,7 +117,26 @@ public record Plan(String description, List<Grid> grids) {
                 grids.add(flags.over(Grid.parse(keys).over(base)));
             }
         }
-        return new Plan(description, grids);
+        return new Plan(description, grids, only);
+    }
+
+    /** The run keys of {@code only-runs}: a list of 64-digit hex keys, or null when absent. */
+    private static Set<String> keyList(PlanNode n) {
+        if (n == null || n.value() == null) {
+            return null;
+        }
+        if (!(n.value() instanceof List<?> items)) {
+            throw n.error("only-runs", "must be a list of run keys");
+        }
+        Set<String> keys = new TreeSet<>();
+        for (Object o : items) {
+            PlanNode item = (PlanNode) o;
+            if (!(item.value() instanceof String k) || !k.matches("[0-9a-f]{64}")) {
+                throw item.error("only-runs", "each entry must be a run key (64 hex digits), got " + item.value());
+            }
+            keys.add(k);
+        }
+        return keys;
     }
 
     @SuppressWarnings("unchecked")
@@ -140,13 +177,19 @@ public record Plan(String description, List<Grid> grids) {
         };
     }
 
-    /** The plan as a JSON-ready map: {@code description} and the effective {@code grids}. */
+    /**
+     * The plan as a JSON-ready map: {@code description}, the effective {@code grids} and, for a restricted plan,
+     * {@code only-runs}.
+     */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         if (description != null) {
             m.put("description", description);
         }
         m.put("grids", grids.stream().map(Grid::toMap).toList());
+        if (onlyRuns != null) {
+            m.put("only-runs", List.copyOf(onlyRuns));
+        }
         return m;
     }
 
@@ -156,9 +199,10 @@ public record Plan(String description, List<Grid> grids) {
      * sweep stopped early has a whole picture), without repeats.
      *
      * <p>Each grid's backend ("auto" when it names none) is resolved to the backend that runs it, which is part of
-     * the run key ({@link RunKeys}).
+     * the run key ({@link RunKeys}). A plan with {@code only-runs} keeps only those runs.
      *
-     * @throws IllegalArgumentException naming the run and the mistake, for a spec its learner or task refuses
+     * @throws IllegalArgumentException naming the run and the mistake, for a spec its learner or task refuses, or
+     *                                  when {@code only-runs} names a key that no grid makes
      * @throws org.samplex.api.BackendUnavailableException when a backend named cannot run here
      */
     public List<PlannedRun> expand(Trainer trainer) {
@@ -181,7 +225,21 @@ public record Plan(String description, List<Grid> grids) {
                 }
             }
         }
-        return bySeed.stream().flatMap(List::stream).toList();
+        List<PlannedRun> all = bySeed.stream().flatMap(List::stream).toList();
+        return onlyRuns == null ? all : restrict(all);
+    }
+
+    private List<PlannedRun> restrict(List<PlannedRun> all) {
+        Set<String> made = new HashSet<>();
+        all.forEach(r -> made.add(r.key()));
+        List<String> strangers = onlyRuns.stream().filter(k -> !made.contains(k)).toList();
+        if (!strangers.isEmpty()) {
+            throw new IllegalArgumentException("the plan's only-runs lists " + strangers.size() + " of its "
+                    + onlyRuns.size() + " keys that its grids do not make (the first: " + strangers.getFirst()
+                    + "); keys depend on the samplex version (this is " + RunKeys.samplexVersion() + ") and on "
+                    + "the backend that 'auto' picks, so run the plan with the version and backend that wrote it");
+        }
+        return all.stream().filter(r -> onlyRuns.contains(r.key())).toList();
     }
 
     /** Options given for one learner must name a learner of the plan. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.HashSet;
@@ -23,6 +24,12 @@ import org.samplex.experiment.Json;
  * grids, {@link Plan#toMap}) and {@code runs} (the run keys, sorted). Running a plan in a folder whose
  * {@code plan.json} lists other runs is refused unless extending: then the old file is kept as
  * {@code plan.1.json} (the next free number) and the new plan saved; rows already stored stay.
+ *
+ * <p>A restricted plan ({@link Plan#onlyRuns}, such as the one {@code samplex sweep missing} writes) may run in
+ * a folder whose plan has all of its runs: it is part of that sweep, and the saved plan stays as it is.
+ *
+ * <p>The shards of a sweep all save the same plan, possibly at the same moment from several hosts: the file is
+ * written whole (a temporary file, then an atomic rename), and a saved plan with the same runs is accepted.
  */
 public final class SweepFolder {
 
@@ -47,14 +54,18 @@ public final class SweepFolder {
         try {
             Files.createDirectories(dir);
             if (Files.exists(file)) {
-                String conflict = conflict(dir, runs);
+                String conflict = conflict(dir, runs, plan.onlyRuns() != null);
                 if (conflict == null) {
                     return;
                 }
                 if (!extend) {
                     throw new IllegalArgumentException(conflict);
                 }
-                Files.move(file, nextFree(dir), StandardCopyOption.ATOMIC_MOVE);
+                try {
+                    Files.move(file, nextFree(dir), StandardCopyOption.ATOMIC_MOVE);
+                } catch (NoSuchFileException movedByAnotherShard) {
+                    // Another shard of this sweep moved it first; its plan and ours are the same.
+                }
             }
             write(file, Json.write(document) + "\n");
         } catch (IOException e) {
@@ -67,6 +78,14 @@ public final class SweepFolder {
      * folder has no saved plan or the same runs.
      */
     public static String conflict(Path dir, List<PlannedRun> runs) {
+        return conflict(dir, runs, false);
+    }
+
+    /**
+     * As {@link #conflict(Path, List)}; with {@code part} (a restricted plan), runs that are all in the saved plan
+     * are no conflict either.
+     */
+    public static String conflict(Path dir, List<PlannedRun> runs, boolean part) {
         Map<?, ?> saved = savedPlan(dir);
         if (saved == null) {
             return null;
@@ -77,6 +96,9 @@ public final class SweepFolder {
         }
         Set<String> newRuns = new TreeSet<>();
         runs.forEach(r -> newRuns.add(r.key()));
+        if (part && savedRuns.containsAll(newRuns)) {
+            return null;
+        }
         return savedRuns.equals(newRuns) ? null : changed(dir.resolve(PLAN_FILE), saved, savedRuns, newRuns);
     }
 

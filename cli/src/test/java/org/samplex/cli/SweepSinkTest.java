@@ -1,0 +1,153 @@
+package org.samplex.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.samplex.experiment.sweep.ResultStore;
+
+/**
+ * The PostgreSQL sink ({@code sweep run --sink jdbc:postgresql://...}) against a throwaway server on a loopback
+ * port ({@link PostgresServer}): shards in separate JVMs, one killed with SIGKILL and retried, one run twice at
+ * once, all writing one database; then {@code sweep merge DIR --sink URL}: one row per planned run, none missing.
+ * Skipped, saying why, when no server can start here.
+ */
+class SweepSinkTest {
+
+    private static PostgresServer server;
+    private static String skipped;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startServer() {
+        try {
+            server = PostgresServer.start();
+        } catch (IOException | IllegalStateException e) {
+            skipped = "no PostgreSQL server could start here: " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            skipped = "interrupted while starting PostgreSQL";
+        }
+        if (skipped != null) {
+            System.out.println("SweepSinkTest skipped: " + skipped);
+        }
+    }
+
+    @AfterAll
+    static void stopServer() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private Process start(String name, String shard) throws IOException {
+        List<String> cmd = SweepScaleOutTest.cli();
+        // The driver is an automatic module that nothing requires (surefire leaves it on the class path): put it on
+        // the child's module path and resolve it by name, as ./samplex resolves its whole module path.
+        int p = cmd.indexOf("-p") + 1;
+        cmd.set(p, cmd.get(p) + File.pathSeparator + driverJar());
+        cmd.addAll(1, List.of("--add-modules", "org.postgresql.jdbc"));
+        cmd.addAll(SweepScaleOutTest.SWEEP);
+        cmd.addAll(List.of("--out", dir.resolve("sweep").toString(), "--shard", shard, "--sink", server.url()));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile())
+                .start();
+    }
+
+    /** The PostgreSQL driver's jar on this test's module path or class path. */
+    private static String driverJar() {
+        for (String property : List.of("jdk.module.path", "java.class.path")) {
+            for (String entry : System.getProperty(property, "").split(File.pathSeparator)) {
+                if (Path.of(entry).getFileName() != null
+                        && Path.of(entry).getFileName().toString().startsWith("postgresql-")) {
+                    return entry;
+                }
+            }
+        }
+        throw new IllegalStateException("the PostgreSQL driver is on neither the module path nor the class path");
+    }
+
+    private String log(String name) throws IOException {
+        return Files.readString(dir.resolve(name + ".log"), StandardCharsets.UTF_8);
+    }
+
+    private void awaitSuccess(Process p, String name) throws Exception {
+        if (!p.waitFor(180, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail(name + " did not finish:\n" + log(name));
+        }
+        assertEquals(0, p.exitValue(), name + ":\n" + log(name));
+    }
+
+    private static int rowsInSink() {
+        try (ResultStore sink = ResultStore.openSink(server.url())) {
+            return sink.all().size();
+        }
+    }
+
+    private static int number(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        assertTrue(m.find(), "no '" + regex + "' in:\n" + text);
+        return Integer.parseInt(m.group(1));
+    }
+
+    @Test
+    void shardsKilledAndDuplicatedWriteOneRowPerRunToPostgresql() throws Exception {
+        assumeTrue(server != null, skipped);
+        assumeTrue(System.getProperty("jdk.module.path") != null, "the tests do not run on the module path");
+        assumeTrue(CliRunner.SERVICES.learners().stream().anyMatch(f -> f.name().equals("mlp")), "no mlp");
+        Process killed = start("shard0-killed", "0/3");
+        Process one = start("shard1", "1/3");
+        Process two = start("shard2", "2/3");
+        Process twin = start("shard2-duplicate", "2/3");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        int atKill = 0;
+        while (killed.isAlive() && System.nanoTime() < deadline && (atKill = rowsInSink()) < 2) {
+            Thread.sleep(50);
+        }
+        assertTrue(killed.isAlive(), "shard 0 ended before it could be killed:\n" + log("shard0-killed"));
+        killed.destroyForcibly();
+        killed.waitFor();
+        Process retry = start("shard0-retry", "0/3");
+        for (String name : List.of("shard0-retry", "shard1", "shard2", "shard2-duplicate")) {
+            awaitSuccess(switch (name) {
+                case "shard0-retry" -> retry;
+                case "shard1" -> one;
+                case "shard2" -> two;
+                default -> twin;
+            }, name);
+        }
+        int ranTwo = number(log("shard2"), "(\\d+) ran here");
+        int ranTwin = number(log("shard2-duplicate"), "(\\d+) ran here");
+        assertEquals(SweepScaleOutTest.PLANNED / 3, ranTwo + ranTwin, "the duplicates split shard 2 by their claims");
+        assertEquals(SweepScaleOutTest.PLANNED, rowsInSink());
+
+        CliRunner.Run merge = CliRunner.run("sweep", "merge", dir.resolve("sweep").toString(), "--sink",
+                server.url());
+        assertEquals(0, merge.code(), merge.err());
+        int rows = number(merge.out(), "results: (\\d+) rows");
+        int distinct = number(merge.out(), "(\\d+) distinct run keys");
+        int missing = number(merge.out(), "missing: (\\d+)");
+        assertEquals(SweepScaleOutTest.PLANNED, rows, merge.out());
+        assertEquals(SweepScaleOutTest.PLANNED, distinct, merge.out());
+        assertEquals(0, missing, merge.out());
+        System.out.println("PostgreSQL sink (" + server.url() + "): shard 0 killed at " + atKill + " rows in the sink "
+                + "and retried, shard 2 run twice at once (" + ranTwo + " + " + ranTwin + "); merge: " + rows
+                + " rows, " + distinct + " distinct keys, missing " + missing + "\n" + merge.out());
+    }
+}
