@@ -24,11 +24,13 @@ import org.samplex.experiment.sweep.Shard;
  * @param order        how runs are dealt
  * @param sink         a PostgreSQL JDBC URL, or null
  * @param samplex      the samplex command on the nodes
+ * @param plugins      the plug-in folder as the nodes see it (passed as --plugins), or null for the nodes' own
+ *                     (SAMPLEX_PLUGINS or ~/.samplex/plugins)
  * @param runs         runs in the plan (for comments)
  */
 record ShardJob(String name, String planJson, String out, int shards, int concurrent, int gpusPerShard,
                 int runsPerGpu, int workers, Integer threads, Shard.Order order, String sink, String samplex,
-                int runs) {
+                String plugins, int runs) {
 
     ShardJob {
         if (shards < 1) {
@@ -73,8 +75,12 @@ record ShardJob(String name, String planJson, String out, int shards, int concur
      * @param shard the --shard value (auto/N, or an expression the shell expands)
      */
     List<String> runArguments(String plan, String shard) {
-        List<String> a = new ArrayList<>(List.of("sweep", "run", "--plan", plan, "--out", out, "--shard", shard,
-                "--workers", String.valueOf(workersPerProcess())));
+        List<String> a = new ArrayList<>();
+        if (plugins != null) {
+            a.addAll(List.of("--plugins", plugins));
+        }
+        a.addAll(List.of("sweep", "run", "--plan", plan, "--out", out, "--shard", shard, "--workers",
+                String.valueOf(workersPerProcess())));
         if (threads != null) {
             a.addAll(List.of("--threads", String.valueOf(threads)));
         }

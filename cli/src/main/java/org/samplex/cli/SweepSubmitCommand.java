@@ -113,8 +113,16 @@ final class SweepSubmitCommand implements Callable<Integer> {
                         + "stdout.")
         String output;
 
-        /** The plan, expanded with the backends named rather than probed, and the job. */
-        ShardJob job(Services services) {
+        /**
+         * The plan, expanded with the backends named rather than probed, and the job. A plug-in folder asked for
+         * here (--plugins or SAMPLEX_PLUGINS) is passed on to the tasks by its absolute path, which they must see
+         * too (a shared file system, or a volume at the same path in the image); with the default folder the
+         * tasks use their own.
+         */
+        ShardJob job(Samplex root) {
+            Services services = root.services();
+            PluginFolder folder = root.pluginFolder();
+            String plugins = folder.source().equals("default") ? null : folder.path().toAbsolutePath().toString();
             if (name.isBlank() || !name.matches("[A-Za-z0-9_.-]+")) {
                 throw new IllegalArgumentException("option '--name' takes letters, digits, '.', '_' and '-', got '"
                         + name + "'");
@@ -134,7 +142,7 @@ final class SweepSubmitCommand implements Callable<Integer> {
                         + Math.max(1, runs.size() / Math.max(1, gpusPerShard)) + " tasks");
             }
             return new ShardJob(name, Json.canonical(p.toMap()), out, shards, concurrent, gpusPerShard, runsPerGpu,
-                    workers, threads, scope.order(), scope.sink(), samplex, runs.size());
+                    workers, threads, scope.order(), scope.sink(), samplex, plugins, runs.size());
         }
 
         /** A note when tasks get GPUs but the plan lets each node pick its backend; null otherwise. */
@@ -256,7 +264,7 @@ final class SweepSubmitCommand implements Callable<Integer> {
         public Integer call() {
             SlurmArrayScript.SlurmOptions slurm = new SlurmArrayScript.SlurmOptions(partition, time, cpus, memory,
                     account, log, extra);
-            ShardJob job = options.job(parent.parent.root.services());
+            ShardJob job = options.job(parent.parent.root);
             String script = SlurmArrayScript.write(job, slurm, Samplex.version());
             PrintWriter out = spec.commandLine().getOut();
             Path file = options.write(script, ".sbatch", out);
@@ -339,7 +347,7 @@ final class SweepSubmitCommand implements Callable<Integer> {
             }
             IndexedJobManifest.KubernetesOptions k8s = new IndexedJobManifest.KubernetesOptions(image, namespace,
                     claim, mountPath, cpus, memory, gpuResource, backoffLimitPerIndex);
-            ShardJob job = options.job(parent.parent.root.services());
+            ShardJob job = options.job(parent.parent.root);
             String manifest = IndexedJobManifest.write(job, k8s, Samplex.version());
             PrintWriter out = spec.commandLine().getOut();
             Path file = options.write(manifest, ".yaml", out);

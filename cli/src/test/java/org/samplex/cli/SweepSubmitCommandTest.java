@@ -113,6 +113,21 @@ class SweepSubmitCommandTest {
     }
 
     @Test
+    void aPluginFolderAskedForIsPassedToEveryTask() throws Exception {
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        List<String> args = new ArrayList<>(List.of("--plugins", plugins.toString()));
+        args.addAll(submit("slurm", "--shards", "2", "-o", "-"));
+        CliRunner.Run r = run(args);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("\"$samplex\" --plugins " + plugins.toAbsolutePath() + " sweep run --plan"),
+                r.out());
+        CliRunner.Run own = run(submit("slurm", "--shards", "2", "-o", "-"));
+        assertEquals(0, own.code(), own.err());
+        assertTrue(own.out().contains("\"$samplex\" sweep run --plan"), "the default folder is the nodes' own:\n"
+                + own.out());
+    }
+
+    @Test
     void theManifestIsAnIndexedJobWithPerIndexRetriesAndGpuLimits() {
         CliRunner.Run r = run(submit("k8s", "--shards", "3", "--concurrent", "2", "--gpus-per-shard", "1",
                 "--image", "ghcr.io/example/samplex:0.1.0", "--pvc", "sweeps", "--mount", "/data",
