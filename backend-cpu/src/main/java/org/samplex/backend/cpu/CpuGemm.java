@@ -7,9 +7,10 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Float32 strided batched gemm, {@code C_p = alpha op(A_p) op(B_p) + beta C_p}, in the GotoBLAS / BLIS layout: the
  * k dimension is cut into panels of {@link #KC}; for each panel op(B) is packed into slivers {@link #NR} columns
- * wide and op(A) into slivers {@link #MR} rows tall (both zero-padded to whole slivers, for every transpose
- * variant), and a register-blocked micro-kernel multiplies one A sliver by one B sliver into {@code MR x NR}
- * accumulators (MR x 2 vectors of the preferred species) that stay in registers for the whole panel.
+ * wide (zero-padded) and op(A) into slivers {@link #MR} rows tall, each row's panel contiguous (for every
+ * transpose variant; a row-major A used by at most {@link #UNPACKED_A_SLIVERS} column slivers is read in place),
+ * and a register-blocked micro-kernel multiplies one A sliver by one B sliver into {@code MR x NR} accumulators
+ * (MR x 2 vectors of the preferred species) that stay in registers for the whole panel.
  *
  * <p>Parallelism: a single product (batch 1) packs B once per panel, shared, and splits the rows of C into blocks,
  * one task per block, each packing its own A block into its thread's workspace; a batch of products runs one task
@@ -254,7 +255,10 @@ final class CpuGemm {
         }
     }
 
-    /** Rows [i0, i1) of op(A), columns [pc, pc + kc), as slivers: pa[t kc MR + kk MR + r], zero past i1. */
+    /**
+     * Rows [i0, i1) of op(A), columns [pc, pc + kc), as slivers of MR rows, each row's kc elements contiguous:
+     * pa[t kc MR + r kc + kk]. A last sliver with fewer rows is not padded (the micro-kernel repeats its last row).
+     */
     private static void packA(Call s, int aBase, int pc, int kc, int i0, int i1, float[] pa) {
         float[] a = s.a;
         int lda = s.lda;
@@ -263,23 +267,14 @@ final class CpuGemm {
             int dst = t * kc * MR;
             if (!s.transA) {
                 for (int r = 0; r < rows; r++) {
-                    int src = aBase + (i + r) * lda + pc;
-                    for (int kk = 0; kk < kc; kk++) {
-                        pa[dst + kk * MR + r] = a[src + kk];
-                    }
+                    System.arraycopy(a, aBase + (i + r) * lda + pc, pa, dst + r * kc, kc);
                 }
             } else {
                 for (int kk = 0; kk < kc; kk++) {
                     int src = aBase + (pc + kk) * lda + i;
-                    int d = dst + kk * MR;
                     for (int r = 0; r < rows; r++) {
-                        pa[d + r] = a[src + r];
+                        pa[dst + r * kc + kk] = a[src + r];
                     }
-                }
-            }
-            for (int r = rows; r < MR; r++) {
-                for (int kk = 0; kk < kc; kk++) {
-                    pa[dst + kk * MR + r] = 0f;
                 }
             }
         }
@@ -308,7 +303,7 @@ final class CpuGemm {
                 int tileRows = Math.min(MR, i1 - i);
                 int cOff = cBase + i * s.ldc + j0;
                 float[] tile = ws.tile;
-                tile(kc, pa, t * kc * MR, 1, MR, MR, pb, j * kc * NR, cols, tile);
+                tile(kc, pa, t * kc * MR, kc, tileRows, pb, j * kc * NR, cols, tile);
                 applyTile(tile, s.c, cOff, s.ldc, tileRows, cols, s.alpha, s.beta, first);
             }
         }
@@ -327,19 +322,19 @@ final class CpuGemm {
             int cols = Math.min(NR, s.n - j0);
             for (int i = i0; i < i1; i += MR) {
                 int tileRows = Math.min(MR, i1 - i);
-                tile(kc, s.a, aBase + i * s.lda + pc, s.lda, 1, tileRows, pb, j * kc * NR, cols, tile);
+                tile(kc, s.a, aBase + i * s.lda + pc, s.lda, tileRows, pb, j * kc * NR, cols, tile);
                 applyTile(tile, s.c, cBase + i * s.ldc + j0, s.ldc, tileRows, cols, s.alpha, s.beta, first);
             }
         }
     }
 
     /** The tile of a sliver with {@code cols} live columns: {@link #micro}, or {@link #microHalf} for one vector. */
-    private static void tile(int kc, float[] a, int ao, int rowStride, int kStride, int rows, float[] pb, int bo,
+    private static void tile(int kc, float[] a, int ao, int rowStride, int rows, float[] pb, int bo,
                              int cols, float[] tile) {
         if (cols <= LANES) {
-            microHalf(kc, a, ao, rowStride, kStride, rows, pb, bo, tile);
+            microHalf(kc, a, ao, rowStride, rows, pb, bo, tile);
         } else {
-            micro(kc, a, ao, rowStride, kStride, rows, pb, bo, tile);
+            micro(kc, a, ao, rowStride, rows, pb, bo, tile);
         }
     }
 
@@ -347,7 +342,7 @@ final class CpuGemm {
      * {@link #micro} for a last sliver whose live columns fit one vector (n = 34 leaves 2): the first vector of
      * each tile row only, half the multiply-adds; the same ones in the same order for the live columns.
      */
-    private static void microHalf(int kc, float[] a, int ao, int rowStride, int kStride, int rows, float[] pb,
+    private static void microHalf(int kc, float[] a, int ao, int rowStride, int rows, float[] pb,
                                   int bo, float[] tile) {
         int a0 = ao;
         int a1 = ao + Math.min(1, rows - 1) * rowStride;
@@ -362,14 +357,13 @@ final class CpuGemm {
         FloatVector c4 = c0;
         FloatVector c5 = c0;
         for (int kk = 0; kk < kc; kk++) {
-            int k = kk * kStride;
             FloatVector b0 = FloatVector.fromArray(SPECIES, pb, bo + kk * NR);
-            c0 = FloatVector.broadcast(SPECIES, a[a0 + k]).fma(b0, c0);
-            c1 = FloatVector.broadcast(SPECIES, a[a1 + k]).fma(b0, c1);
-            c2 = FloatVector.broadcast(SPECIES, a[a2 + k]).fma(b0, c2);
-            c3 = FloatVector.broadcast(SPECIES, a[a3 + k]).fma(b0, c3);
-            c4 = FloatVector.broadcast(SPECIES, a[a4 + k]).fma(b0, c4);
-            c5 = FloatVector.broadcast(SPECIES, a[a5 + k]).fma(b0, c5);
+            c0 = FloatVector.broadcast(SPECIES, a[a0 + kk]).fma(b0, c0);
+            c1 = FloatVector.broadcast(SPECIES, a[a1 + kk]).fma(b0, c1);
+            c2 = FloatVector.broadcast(SPECIES, a[a2 + kk]).fma(b0, c2);
+            c3 = FloatVector.broadcast(SPECIES, a[a3 + kk]).fma(b0, c3);
+            c4 = FloatVector.broadcast(SPECIES, a[a4 + kk]).fma(b0, c4);
+            c5 = FloatVector.broadcast(SPECIES, a[a5 + kk]).fma(b0, c5);
         }
         c0.intoArray(tile, 0);
         c1.intoArray(tile, NR);
@@ -381,12 +375,12 @@ final class CpuGemm {
 
     /**
      * The MR x NR tile acc = A sliver x B sliver over kc, written to {@code tile} (row-major, NR wide). Element
-     * (r, kk) of the A sliver is {@code a[ao + r rowStride + kk kStride]}: a packed sliver has strides (1, MR), a
-     * row-major A read in place (lda, 1); rows at or past {@code rows} repeat the last one, and the caller ignores
-     * their tile rows. The twelve accumulators never leave this method as objects: handing vectors to a call the
+     * (r, kk) of the A sliver is {@code a[ao + r rowStride + kk]}: a packed sliver has row stride kc, a row-major A
+     * read in place lda (k is contiguous in both, so each row is one sequential stream); rows at or past
+     * {@code rows} repeat the last one, and the caller ignores their tile rows. The twelve accumulators never leave this method as objects: handing vectors to a call the
      * JIT does not inline boxes them (an allocation per call and a large slowdown).
      */
-    private static void micro(int kc, float[] a, int ao, int rowStride, int kStride, int rows, float[] pb, int bo,
+    private static void micro(int kc, float[] a, int ao, int rowStride, int rows, float[] pb, int bo,
                               float[] tile) {
         int a0 = ao;
         int a1 = ao + Math.min(1, rows - 1) * rowStride;
@@ -408,25 +402,24 @@ final class CpuGemm {
         FloatVector c51 = c00;
         for (int kk = 0; kk < kc; kk++) {
             int b = bo + kk * NR;
-            int k = kk * kStride;
             FloatVector b0 = FloatVector.fromArray(SPECIES, pb, b);
             FloatVector b1 = FloatVector.fromArray(SPECIES, pb, b + LANES);
-            FloatVector av = FloatVector.broadcast(SPECIES, a[a0 + k]);
+            FloatVector av = FloatVector.broadcast(SPECIES, a[a0 + kk]);
             c00 = av.fma(b0, c00);
             c01 = av.fma(b1, c01);
-            av = FloatVector.broadcast(SPECIES, a[a1 + k]);
+            av = FloatVector.broadcast(SPECIES, a[a1 + kk]);
             c10 = av.fma(b0, c10);
             c11 = av.fma(b1, c11);
-            av = FloatVector.broadcast(SPECIES, a[a2 + k]);
+            av = FloatVector.broadcast(SPECIES, a[a2 + kk]);
             c20 = av.fma(b0, c20);
             c21 = av.fma(b1, c21);
-            av = FloatVector.broadcast(SPECIES, a[a3 + k]);
+            av = FloatVector.broadcast(SPECIES, a[a3 + kk]);
             c30 = av.fma(b0, c30);
             c31 = av.fma(b1, c31);
-            av = FloatVector.broadcast(SPECIES, a[a4 + k]);
+            av = FloatVector.broadcast(SPECIES, a[a4 + kk]);
             c40 = av.fma(b0, c40);
             c41 = av.fma(b1, c41);
-            av = FloatVector.broadcast(SPECIES, a[a5 + k]);
+            av = FloatVector.broadcast(SPECIES, a[a5 + kk]);
             c50 = av.fma(b0, c50);
             c51 = av.fma(b1, c51);
         }
