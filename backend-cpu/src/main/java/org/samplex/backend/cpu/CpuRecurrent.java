@@ -1,11 +1,14 @@
 package org.samplex.backend.cpu;
 
 import java.util.function.IntConsumer;
+import jdk.incubator.vector.FloatVector;
 
 /**
  * GRU and LSTM cells in float32, PyTorch's gate order and equations (see {@link org.samplex.api.Backend}). One
- * task per batch row; every element is computed by scalar code in a fixed order, so results do not depend on the
- * thread count. Transcendentals are evaluated in double and rounded once.
+ * task per batch row; a row's gates are computed in a few lane-wise vector passes over it (gates first hold the
+ * pre-activations), each with a scalar tail of the same IEEE operations, so results do not depend on the thread
+ * count. Sigmoid and tanh are {@link CpuVec#sigmoid(float)} and {@link CpuVec#tanh(float)}, built on the
+ * deterministic float32 exp (a few ulps), in the forward and in the backward's recomputed tanh alike.
  *
  * <p>Allocation: none per call; the cell's buffers are fields of this per-backend object (calls on a backend are
  * serial), read by one reusable task. Each buffer is a {@link HostBuffer}: its array {@code f} and its element
@@ -35,10 +38,6 @@ final class CpuRecurrent {
 
     CpuRecurrent(CpuParallel par) {
         this.par = par;
-    }
-
-    private static float tanh(float x) {
-        return (float) Math.tanh(x);
     }
 
     /** Runs {@code task} over the batch rows with the call's buffers b0 to b6 (unused ones null). */
@@ -85,18 +84,35 @@ final class CpuRecurrent {
         int gho = ghB.offset;
         int hpo = hPrevB.offset;
         int g3 = b * 3 * hidden;
-        for (int j = 0; j < hidden; j++) {
-            int ir = g3 + j;
-            int iz = ir + hidden;
-            int in = iz + hidden;
-            float r = CpuPointwise.sigmoid(gi[gio + ir] + gh[gho + ir]);
-            float z = CpuPointwise.sigmoid(gi[gio + iz] + gh[gho + iz]);
-            float n = tanh(gi[gio + in] + r * gh[gho + in]);
-            float h = hPrev[hpo + b * hidden + j];
-            hNew[hno + b * hidden + j] = (1f - z) * n + z * h;
-            gates[go + ir] = r;
-            gates[go + iz] = z;
-            gates[go + in] = n;
+        int h0 = b * hidden;
+        // r and z: sigmoid(gi + gh) over the row's first 2h gates, computed in place in gates
+        CpuVec.add(gates, go + g3, gi, gio + g3, gh, gho + g3, 2 * hidden);
+        CpuVec.sigmoid(gates, go + g3, 2 * hidden);
+        int r0 = go + g3;
+        int n0 = go + g3 + 2 * hidden;
+        // n = tanh(gi_n + r gh_n)
+        int j = 0;
+        for (int bound = CpuVec.SPECIES.loopBound(hidden); j < bound; j += CpuVec.LANES) {
+            FloatVector r = FloatVector.fromArray(CpuVec.SPECIES, gates, r0 + j);
+            r.mul(FloatVector.fromArray(CpuVec.SPECIES, gh, gho + g3 + 2 * hidden + j))
+                    .add(FloatVector.fromArray(CpuVec.SPECIES, gi, gio + g3 + 2 * hidden + j)).intoArray(gates, n0 + j);
+        }
+        for (; j < hidden; j++) {
+            gates[n0 + j] = gi[gio + g3 + 2 * hidden + j] + gates[r0 + j] * gh[gho + g3 + 2 * hidden + j];
+        }
+        CpuVec.tanh(gates, n0, hidden);
+        // h' = (1 - z) n + z h
+        int z0 = go + g3 + hidden;
+        j = 0;
+        for (int bound = CpuVec.SPECIES.loopBound(hidden); j < bound; j += CpuVec.LANES) {
+            FloatVector z = FloatVector.fromArray(CpuVec.SPECIES, gates, z0 + j);
+            FloatVector n = FloatVector.fromArray(CpuVec.SPECIES, gates, n0 + j);
+            FloatVector h = FloatVector.fromArray(CpuVec.SPECIES, hPrev, hpo + h0 + j);
+            FloatVector.broadcast(CpuVec.SPECIES, 1f).sub(z).mul(n).add(z.mul(h)).intoArray(hNew, hno + h0 + j);
+        }
+        for (; j < hidden; j++) {
+            float z = gates[z0 + j];
+            hNew[hno + h0 + j] = (1f - z) * gates[n0 + j] + z * hPrev[hpo + h0 + j];
         }
     }
 
@@ -178,23 +194,33 @@ final class CpuRecurrent {
         int gho = ghB.offset;
         int cpo = cPrevB.offset;
         int g4 = b * 4 * hidden;
-        for (int j = 0; j < hidden; j++) {
-            int ii = g4 + j;
-            int ifo = ii + hidden;
-            int ig = ifo + hidden;
-            int io = ig + hidden;
-            float i = CpuPointwise.sigmoid(gi[gio + ii] + gh[gho + ii]);
-            float f = CpuPointwise.sigmoid(gi[gio + ifo] + gh[gho + ifo]);
-            float g = tanh(gi[gio + ig] + gh[gho + ig]);
-            float o = CpuPointwise.sigmoid(gi[gio + io] + gh[gho + io]);
-            float c = f * cPrev[cpo + b * hidden + j] + i * g;
-            cNew[cno + b * hidden + j] = c;
-            hNew[hno + b * hidden + j] = o * tanh(c);
-            gates[go + ii] = i;
-            gates[go + ifo] = f;
-            gates[go + ig] = g;
-            gates[go + io] = o;
+        int h0 = b * hidden;
+        // i, f: sigmoid; g: tanh; o: sigmoid, of gi + gh, in place in gates
+        CpuVec.add(gates, go + g4, gi, gio + g4, gh, gho + g4, 4 * hidden);
+        CpuVec.sigmoid(gates, go + g4, 2 * hidden);
+        CpuVec.tanh(gates, go + g4 + 2 * hidden, hidden);
+        CpuVec.sigmoid(gates, go + g4 + 3 * hidden, hidden);
+        int i0 = go + g4;
+        int f0 = i0 + hidden;
+        int gg0 = f0 + hidden;
+        // c' = f c + i g, and h' starts as c'
+        int j = 0;
+        for (int bound = CpuVec.SPECIES.loopBound(hidden); j < bound; j += CpuVec.LANES) {
+            FloatVector f = FloatVector.fromArray(CpuVec.SPECIES, gates, f0 + j);
+            FloatVector i = FloatVector.fromArray(CpuVec.SPECIES, gates, i0 + j);
+            FloatVector g = FloatVector.fromArray(CpuVec.SPECIES, gates, gg0 + j);
+            FloatVector c = f.mul(FloatVector.fromArray(CpuVec.SPECIES, cPrev, cpo + h0 + j)).add(i.mul(g));
+            c.intoArray(cNew, cno + h0 + j);
+            c.intoArray(hNew, hno + h0 + j);
         }
+        for (; j < hidden; j++) {
+            float c = gates[f0 + j] * cPrev[cpo + h0 + j] + gates[i0 + j] * gates[gg0 + j];
+            cNew[cno + h0 + j] = c;
+            hNew[hno + h0 + j] = c;
+        }
+        // h' = o tanh(c')
+        CpuVec.tanh(hNew, hno + h0, hidden);
+        CpuVec.mulInto(hNew, hno + h0, gates, gg0 + hidden, hidden);
     }
 
     /**
@@ -235,7 +261,7 @@ final class CpuRecurrent {
             float f = gates[go + ifo];
             float g = gates[go + ig];
             float o = gates[go + io];
-            float tc = tanh(cNew[cno + e]);
+            float tc = CpuVec.tanh(cNew[cno + e]);
             float dh = dHNew[dhno + e];
             float dc = dh * o * (1f - tc * tc);
             if (dCNew != null) {

@@ -57,6 +57,18 @@ final class CpuVec {
         }
     }
 
+    /** y[yo, yo + len) *= x[xo, xo + len). */
+    static void mulInto(float[] y, int yo, float[] x, int xo, int len) {
+        int j = 0;
+        for (int bound = SPECIES.loopBound(len); j < bound; j += LANES) {
+            FloatVector.fromArray(SPECIES, y, yo + j).mul(FloatVector.fromArray(SPECIES, x, xo + j))
+                    .intoArray(y, yo + j);
+        }
+        for (; j < len; j++) {
+            y[yo + j] *= x[xo + j];
+        }
+    }
+
     /** out[oo, oo + len) = x[xo, xo + len) + y[yo, yo + len); out may alias x or y element for element. */
     static void add(float[] out, int oo, float[] x, int xo, float[] y, int yo, int len) {
         int j = 0;
@@ -76,6 +88,8 @@ final class CpuVec {
     /** ln 2 split in two, the high part exact in few bits, so that x - n ln 2 is exact for |n| < 2^8. */
     private static final float LN2_HI = 0.693359375f;
     private static final float LN2_LO = -2.12194440e-4f;
+    /** The sign bit of a float. */
+    private static final int SIGN = 0x80000000;
     /** 1.5 * 2^23: adding and subtracting it rounds a float of magnitude below 2^22 to the nearest integer. */
     private static final float ROUND = 12582912f;
 
@@ -86,12 +100,45 @@ final class CpuVec {
      * compiled) do not promise. Accurate to about 2 ulp; arguments below -87.34 give 1.2e-38, not 0.
      */
     static void expShifted(float[] x, int len, float shift) {
+        transcendental(x, 0, len, shift, EXP);
+    }
+
+    /**
+     * x[off, off + len) = sigmoid(x) = 1 / (1 + exp(-x)) with {@link #exp(float)}: the same bits in lanes and tail;
+     * within a few float32 ulps of the exact value.
+     */
+    static void sigmoid(float[] x, int off, int len) {
+        transcendental(x, off, len, 0f, SIGMOID);
+    }
+
+    /**
+     * x[off, off + len) = tanh(x) = sign(x) (1 - e) / (1 + e), e = exp(-2 |x|), with {@link #exp(float)}: the same
+     * bits in lanes and tail; within a few float32 ulps of 1 absolutely (relative accuracy is lower below |x| of
+     * about 0.1, where 1 - e cancels), odd and exact at 0.
+     */
+    static void tanh(float[] x, int off, int len) {
+        transcendental(x, off, len, 0f, TANH);
+    }
+
+    private static final int EXP = 0;
+    private static final int SIGMOID = 1;
+    private static final int TANH = 2;
+
+    /**
+     * The loop of {@link #expShifted}, {@link #sigmoid(float[], int, int)} and {@link #tanh(float[], int, int)}:
+     * one copy of the vector exp, written out in the loop (a vector handed to a method that C2 does not inline is
+     * boxed, and the allocation tests saw that happen when exp was a method of its own).
+     */
+    private static void transcendental(float[] x, int off, int len, float shift, int mode) {
         int j = 0;
         int bound = SPECIES.loopBound(len);
         if (bound > 0) {
-            FloatVector sv = FloatVector.broadcast(SPECIES, shift);
+            FloatVector one = FloatVector.broadcast(SPECIES, 1f);
             for (; j < bound; j += LANES) {
-                FloatVector a = FloatVector.fromArray(SPECIES, x, j).sub(sv).max(EXP_MIN).min(EXP_MAX);
+                FloatVector v = FloatVector.fromArray(SPECIES, x, off + j);
+                FloatVector arg = mode == EXP ? v.sub(shift) : mode == SIGMOID ? v.neg() : v.abs().mul(-2f);
+                // exp(arg): the lanes of exp(float)
+                FloatVector a = arg.max(EXP_MIN).min(EXP_MAX);
                 FloatVector n = a.fma(LOG2E, ROUND).sub(ROUND);
                 FloatVector r = n.fma(FloatVector.broadcast(SPECIES, -LN2_HI), a);
                 r = n.fma(FloatVector.broadcast(SPECIES, -LN2_LO), r);
@@ -100,16 +147,34 @@ final class CpuVec {
                 p = p.fma(r, FloatVector.broadcast(SPECIES, 1f / 24));
                 p = p.fma(r, FloatVector.broadcast(SPECIES, 1f / 6));
                 p = p.fma(r, FloatVector.broadcast(SPECIES, 0.5f));
-                p = p.fma(r, FloatVector.broadcast(SPECIES, 1f));
-                p = p.fma(r, FloatVector.broadcast(SPECIES, 1f));
-                IntVector bits = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL,
-                        23);
-                p.mul(bits.reinterpretAsFloats()).intoArray(x, j);
+                p = p.fma(r, one);
+                p = p.fma(r, one);
+                IntVector bits = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127)
+                        .lanewise(VectorOperators.LSHL, 23);
+                FloatVector e = p.mul(bits.reinterpretAsFloats());
+                FloatVector out = mode == EXP ? e
+                        : mode == SIGMOID ? one.div(e.add(1f))
+                        : one.sub(e).div(e.add(1f)).reinterpretAsInts().or(v.reinterpretAsInts().and(SIGN))
+                                .reinterpretAsFloats();
+                out.intoArray(x, off + j);
             }
         }
         for (; j < len; j++) {
-            x[j] = exp(x[j] - shift);
+            float v = x[off + j];
+            x[off + j] = mode == EXP ? exp(v - shift) : mode == SIGMOID ? sigmoid(v) : tanh(v);
         }
+    }
+
+    /** One lane of {@link #sigmoid(float[], int, int)}. */
+    static float sigmoid(float x) {
+        return 1f / (exp(-x) + 1f);
+    }
+
+    /** One lane of {@link #tanh(float[], int, int)}. */
+    static float tanh(float x) {
+        float e = exp(Math.abs(x) * -2f);
+        float t = (1f - e) / (e + 1f);
+        return Float.intBitsToFloat(Float.floatToRawIntBits(t) | (Float.floatToRawIntBits(x) & SIGN));
     }
 
     /** One lane of {@link #expShifted}, the same operations in the same order. */
