@@ -68,10 +68,6 @@ final class CpuPointwise {
         this.par = par;
     }
 
-    static float sigmoid(float x) {
-        return (float) (1.0 / (1.0 + Math.exp(-x)));
-    }
-
     /** First element of chunk t. */
     private static int lo(int t) {
         return t * CHUNK;
@@ -140,15 +136,21 @@ final class CpuPointwise {
     }
 
     /**
-     * y[oo, oo + len) = tanh or sigmoid of a[io, io + len), plus bias[bo, bo + len) first (as a float sum) when
-     * bias is not null.
+     * y[oo, oo + len) = tanh or sigmoid ({@link CpuVec}, vectorized) of a[io, io + len), plus bias[bo, bo + len)
+     * first (as a float sum) when bias is not null.
      */
     private void curved(boolean tanh, int oo, int io, float[] bias, int bo, int len) {
         float[] out = y;
         float[] in = a;
-        for (int j = 0; j < len; j++) {
-            float x = bias == null ? in[io + j] : in[io + j] + bias[bo + j];
-            out[oo + j] = tanh ? (float) Math.tanh(x) : sigmoid(x);
+        if (bias != null) {
+            CpuVec.add(out, oo, in, io, bias, bo, len);
+        } else if (out != in || oo != io) {
+            System.arraycopy(in, io, out, oo, len);
+        }
+        if (tanh) {
+            CpuVec.tanh(out, oo, len);
+        } else {
+            CpuVec.sigmoid(out, oo, len);
         }
     }
 
