@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
                 "Figures: fig1a (general 1STR, n* against N for transformer, GRU, FFN), fig1b (simple 1STR), "
                         + "fig2 (W_Q^T W_K of a transformer trained on a fixed set), fig3 (He2 link, q = 1..4), "
                         + "heads (H = 1..q+1 heads on a q-pointer task).",
-                "--scale small fits a laptop (fig1a: 36 runs, about 2 minutes on 2 cores); --scale paper uses "
+                "--scale small fits a laptop (fig1a: 36 runs, under a minute on 2 cores); --scale paper uses "
                         + "the paper's settings. --dry-run lists the runs; the plan is saved as DIR/plan.json.",
                 "Example: samplex reproduce fig1a --scale small"})
 final class ReproduceCommand implements Callable<Integer> {
