@@ -122,6 +122,10 @@ public final class KernelCatalog {
         // a row-major A packed (more than four column slivers), last sliver one vector or less
         all.add(gemm("gemm NT wide (threaded)", new GemmSpec(false, true, 70, 140, 40, 1.0, 40, 0, 40, 0, 140, 0, 1),
                 0.0));
+        // whole tiles stored straight into C (beta 0, alpha 1); with 16 lanes n = 48 is one whole sliver and one of
+        // exactly one vector (with 8 lanes, three whole slivers)
+        all.add(gemm("gemm NN whole tiles, one-vector last sliver (threaded)", new GemmSpec(false, false, 96, 48, 50,
+                1.0, 50, 0, 48, 0, 48, 0, 1), 0.0));
         all.add(gemm("gemm NT narrow (threaded)", new GemmSpec(false, true, 200, 5, 70, 1.0, 70, 0, 70, 0, 5, 0, 1),
                 0.5));
         all.add(PointwiseCases.biasAdd("bias add (threaded)", 300, 257, false));
