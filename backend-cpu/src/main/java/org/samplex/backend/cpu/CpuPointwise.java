@@ -54,7 +54,7 @@ final class CpuPointwise {
     private final IntConsumer sigmoidBackwardTask = t -> slopeBackward(false, lo(t), hi(t));
     private final IntConsumer addTask = t -> CpuVec.add(y, yo + lo(t), a, ao + lo(t), b, bo + lo(t), hi(t) - lo(t));
     private final IntConsumer addIntoTask = t -> CpuVec.addInto(y, yo + lo(t), a, ao + lo(t), hi(t) - lo(t));
-    private final IntConsumer mulTask = t -> mul(lo(t), hi(t));
+    private final IntConsumer mulTask = t -> CpuVec.mul(y, yo + lo(t), a, ao + lo(t), b, bo + lo(t), hi(t) - lo(t));
     private final IntConsumer addProductTask = t -> addProduct(lo(t), hi(t));
     private final IntConsumer squaresTask = t -> squares[t] = squares(lo(t), hi(t));
     private final IntConsumer mseBackwardTask = t -> mseBackward(lo(t), hi(t));
@@ -250,23 +250,6 @@ final class CpuPointwise {
     void mul(float[] out, int oo, float[] x, int xo, float[] z, int zo, int n) {
         set(out, oo, x, xo, z, zo);
         chunks(mulTask, n, 1);
-    }
-
-    private void mul(int lo, int hi) {
-        float[] out = y;
-        float[] x = a;
-        float[] z = b;
-        int oo = yo;
-        int xo = ao;
-        int zo = bo;
-        int j = lo;
-        for (int bound = lo + SPECIES.loopBound(hi - lo); j < bound; j += LANES) {
-            FloatVector.fromArray(SPECIES, x, xo + j).mul(FloatVector.fromArray(SPECIES, z, zo + j))
-                    .intoArray(out, oo + j);
-        }
-        for (; j < hi; j++) {
-            out[oo + j] = x[xo + j] * z[zo + j];
-        }
     }
 
     /** y += x * z, one fused multiply-add per element. */

@@ -31,8 +31,8 @@ final class CpuRandom {
     private int bound;
 
     // ---- one reusable task per fill, over chunks --------------------------------------------------------------
-    private final IntConsumer uniformTask = this::uniformChunk;
-    private final IntConsumer normalTask = this::normalChunk;
+    private final IntConsumer uniformTask = t -> floatChunk(t, false);
+    private final IntConsumer normalTask = t -> floatChunk(t, true);
     private final IntConsumer intTask = this::intChunk;
 
     CpuRandom(CpuParallel par) {
@@ -77,40 +77,25 @@ final class CpuRandom {
         }
     }
 
-    private void uniformChunk(int t) {
+    /** Chunk t of a float fill: a uniform element takes one word of a Philox block, a normal one two. */
+    private void floatChunk(int t, boolean normal) {
         int from = t * CHUNK;
         int to = from + Math.min(CHUNK, n - from);
+        int perBlock = normal ? 2 : 4;
         int[] words = CpuScratch.get().words;
         RngStream s = stream;
         long sub = substream;
         int o = off;
         float[] dst = f;
-        double lo = p0;
-        double hi = p1;
+        double a = p0;
+        double b = p1;
         for (int e = from; e < to; e++) {
-            if (e == from || e % 4 == 0) {
-                s.block(e / 4, sub, words);
-            }
-            dst[o + e] = (float) (lo + (hi - lo) * RngStream.uniformFromWord(words[e % 4]));
-        }
-    }
-
-    private void normalChunk(int t) {
-        int from = t * CHUNK;
-        int to = from + Math.min(CHUNK, n - from);
-        int[] words = CpuScratch.get().words;
-        RngStream s = stream;
-        long sub = substream;
-        int o = off;
-        float[] dst = f;
-        double mean = p0;
-        double std = p1;
-        for (int e = from; e < to; e++) {
-            if (e == from || e % 2 == 0) {
-                s.block(e / 2, sub, words);
+            if (e == from || e % perBlock == 0) {
+                s.block(e / perBlock, sub, words);
             }
             int w = 2 * (e % 2);
-            dst[o + e] = (float) (mean + std * RngStream.normalFromWords(words[w], words[w + 1]));
+            dst[o + e] = (float) (normal ? a + b * RngStream.normalFromWords(words[w], words[w + 1])
+                    : a + (b - a) * RngStream.uniformFromWord(words[e % 4]));
         }
     }
 

@@ -220,7 +220,7 @@ final class CpuRecurrent {
         }
         // h' = o tanh(c')
         CpuVec.tanh(hNew, hno + h0, hidden);
-        CpuVec.mulInto(hNew, hno + h0, gates, gg0 + hidden, hidden);
+        CpuVec.mul(hNew, hno + h0, hNew, hno + h0, gates, gg0 + hidden, hidden);
     }
 
     /**

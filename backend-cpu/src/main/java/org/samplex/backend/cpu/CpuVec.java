@@ -57,15 +57,15 @@ final class CpuVec {
         }
     }
 
-    /** y[yo, yo + len) *= x[xo, xo + len). */
-    static void mulInto(float[] y, int yo, float[] x, int xo, int len) {
+    /** out[oo, oo + len) = x[xo, xo + len) * y[yo, yo + len); out may alias x or y element for element. */
+    static void mul(float[] out, int oo, float[] x, int xo, float[] y, int yo, int len) {
         int j = 0;
         for (int bound = SPECIES.loopBound(len); j < bound; j += LANES) {
-            FloatVector.fromArray(SPECIES, y, yo + j).mul(FloatVector.fromArray(SPECIES, x, xo + j))
-                    .intoArray(y, yo + j);
+            FloatVector.fromArray(SPECIES, x, xo + j).mul(FloatVector.fromArray(SPECIES, y, yo + j))
+                    .intoArray(out, oo + j);
         }
         for (; j < len; j++) {
-            y[yo + j] *= x[xo + j];
+            out[oo + j] = x[xo + j] * y[yo + j];
         }
     }
 
