@@ -10,6 +10,7 @@ import org.samplex.api.BackendUnavailableException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.UnmatchedArgumentException;
@@ -18,6 +19,14 @@ import picocli.CommandLine.UnmatchedArgumentException;
 final class Errors {
 
     private Errors() {
+    }
+
+    /** A command group called without one of its commands: names them, shows the usage, exit 2. */
+    static int missingCommand(CommandSpec spec) {
+        spec.commandLine().getErr().println("samplex: missing command; commands: "
+                + String.join(", ", spec.subcommands().keySet()));
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return Samplex.EXIT_USAGE;
     }
 
     /** Unknown commands, options and values: exit 2 with the offending word named and a pointer to help. */

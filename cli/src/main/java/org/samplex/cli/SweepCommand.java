@@ -37,9 +37,6 @@ final class SweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        spec.commandLine().getErr().println("samplex: missing command; commands: "
-                + String.join(", ", spec.subcommands().keySet()));
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return Samplex.EXIT_USAGE;
+        return Errors.missingCommand(spec);
     }
 }

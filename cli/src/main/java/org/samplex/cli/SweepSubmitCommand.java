@@ -10,9 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import org.samplex.api.Services;
-import org.samplex.api.config.Hyperparameter;
 import org.samplex.experiment.Json;
 import org.samplex.experiment.ProgressListener;
 import org.samplex.experiment.RunRecord;
@@ -49,10 +47,7 @@ final class SweepSubmitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        spec.commandLine().getErr().println("samplex: missing command; commands: "
-                + String.join(", ", spec.subcommands().keySet()));
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return Samplex.EXIT_USAGE;
+        return Errors.missingCommand(spec);
     }
 
     /** Whether a name is a DNS-1123 label: what Kubernetes takes for a Job's or a namespace's name. */
@@ -190,8 +185,7 @@ final class SweepSubmitCommand implements Callable<Integer> {
 
             @Override
             public Set<String> learnerOptionNames(String learner) {
-                return services.learner(learner).schema().parameters().stream().map(Hyperparameter::name)
-                        .collect(Collectors.toUnmodifiableSet());
+                return real.learnerOptionNames(learner);
             }
 
             @Override

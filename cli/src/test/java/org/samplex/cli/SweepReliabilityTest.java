@@ -3,14 +3,11 @@ package org.samplex.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -51,25 +48,18 @@ class SweepReliabilityTest {
 
     /** Starts {@code samplex sweep run ... --out dir} in a child JVM, its output in {@code dir/<name>.log}. */
     private Process start(String name) throws IOException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> cmd = new ArrayList<>(List.of(java.toString(), "--enable-native-access=org.xerial.sqlitejdbc",
-                "-p", System.getProperty("jdk.module.path"), "-m", "org.samplex.cli/org.samplex.cli.Samplex"));
+        List<String> cmd = ChildCli.command();
         cmd.addAll(SWEEP);
         cmd.addAll(List.of("--out", dir.resolve("sweep").toString()));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile())
-                .start();
+        return ChildCli.start(dir, name, cmd);
     }
 
     private String log(String name) throws IOException {
-        return Files.readString(dir.resolve(name + ".log"), StandardCharsets.UTF_8);
+        return ChildCli.log(dir, name);
     }
 
     private void awaitSuccess(Process p, String name) throws Exception {
-        if (!p.waitFor(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail(name + " did not finish in " + CHILD_TIMEOUT_SECONDS + " s:\n" + log(name));
-        }
-        assertEquals(0, p.exitValue(), name + ":\n" + log(name));
+        ChildCli.awaitSuccess(p, dir, name, CHILD_TIMEOUT_SECONDS);
     }
 
     private List<ResultStore.StoredRun> rows() {

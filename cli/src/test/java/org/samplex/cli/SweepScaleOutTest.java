@@ -2,14 +2,11 @@ package org.samplex.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -49,32 +46,20 @@ class SweepScaleOutTest {
         assumeTrue(CliRunner.SERVICES.tasks().stream().anyMatch(f -> f.name().equals("qstr")), "no qstr");
     }
 
-    /** The java command that runs the CLI as this test's module path has it. */
-    static List<String> cli() {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        return new ArrayList<>(List.of(java.toString(), "--enable-native-access=org.xerial.sqlitejdbc",
-                "-p", System.getProperty("jdk.module.path"), "-m", "org.samplex.cli/org.samplex.cli.Samplex"));
-    }
-
     private Process start(String name, String shard, List<String> extra) throws IOException {
-        List<String> cmd = cli();
+        List<String> cmd = ChildCli.command();
         cmd.addAll(SWEEP);
         cmd.addAll(List.of("--out", dir.resolve("sweep").toString(), "--shard", shard));
         cmd.addAll(extra);
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile())
-                .start();
+        return ChildCli.start(dir, name, cmd);
     }
 
     private String log(String name) throws IOException {
-        return Files.readString(dir.resolve(name + ".log"), StandardCharsets.UTF_8);
+        return ChildCli.log(dir, name);
     }
 
     private void awaitSuccess(Process p, String name) throws Exception {
-        if (!p.waitFor(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail(name + " did not finish in " + CHILD_TIMEOUT_SECONDS + " s:\n" + log(name));
-        }
-        assertEquals(0, p.exitValue(), name + ":\n" + log(name));
+        ChildCli.awaitSuccess(p, dir, name, CHILD_TIMEOUT_SECONDS);
     }
 
     private int rowsOf(Shard shard) {

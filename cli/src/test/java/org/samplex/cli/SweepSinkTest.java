@@ -2,13 +2,10 @@ package org.samplex.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -57,7 +54,7 @@ class SweepSinkTest {
     }
 
     private Process start(String name, String shard) throws IOException {
-        List<String> cmd = SweepScaleOutTest.cli();
+        List<String> cmd = ChildCli.command();
         // The driver is an automatic module that nothing requires (surefire leaves it on the class path): put it on
         // the child's module path and resolve it by name, as ./samplex resolves its whole module path.
         int p = cmd.indexOf("-p") + 1;
@@ -65,8 +62,7 @@ class SweepSinkTest {
         cmd.addAll(1, List.of("--add-modules", "org.postgresql.jdbc"));
         cmd.addAll(SweepScaleOutTest.SWEEP);
         cmd.addAll(List.of("--out", dir.resolve("sweep").toString(), "--shard", shard, "--sink", server.url()));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile())
-                .start();
+        return ChildCli.start(dir, name, cmd);
     }
 
     /** The PostgreSQL driver's jar on this test's module path or class path. */
@@ -83,15 +79,11 @@ class SweepSinkTest {
     }
 
     private String log(String name) throws IOException {
-        return Files.readString(dir.resolve(name + ".log"), StandardCharsets.UTF_8);
+        return ChildCli.log(dir, name);
     }
 
     private void awaitSuccess(Process p, String name) throws Exception {
-        if (!p.waitFor(180, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail(name + " did not finish:\n" + log(name));
-        }
-        assertEquals(0, p.exitValue(), name + ":\n" + log(name));
+        ChildCli.awaitSuccess(p, dir, name, 180);
     }
 
     private static int rowsInSink() {

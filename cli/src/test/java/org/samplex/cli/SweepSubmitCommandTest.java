@@ -53,7 +53,7 @@ class SweepSubmitCommandTest {
         // What the nodes would call samplex: this test's java and module path.
         Path launcher = dir.resolve("samplex-here");
         StringBuilder sh = new StringBuilder("#!/bin/sh\nexec");
-        SweepScaleOutTest.cli().forEach(w -> sh.append(' ').append(ShardJob.quote(w)));
+        ChildCli.command().forEach(w -> sh.append(' ').append(ShardJob.quote(w)));
         Files.writeString(launcher, sh + " \"$@\"\n");
         Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path script = dir.resolve("sweep.sbatch");
