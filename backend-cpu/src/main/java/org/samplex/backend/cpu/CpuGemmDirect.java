@@ -16,7 +16,7 @@ final class CpuGemmDirect {
     }
 
     /**
-     * Rows [i0, i1) of a small or narrow product, then {@link CpuGemm#combine} as a single first panel. When op(A)'s
+     * Rows [i0, i1) of a small or narrow product, then {@link CpuGemmTile#combine} as a single first panel. When op(A)'s
      * rows and op(B)'s columns both run along k in memory (A not transposed, B transposed: a linear layer's
      * x W^T) and k spans a vector, each element is a dot product: lane-wise fused multiply-adds over whole
      * vectors, the lanes summed in lane order, then the k tail by scalar fused multiply-adds; otherwise one
@@ -44,7 +44,7 @@ final class CpuGemmDirect {
                 for (int kk = 0; kk < s.k; kk++) {
                     acc = Math.fma(a[ai + kk * aCol], b[bj + kk * bRow], acc);
                 }
-                c[ci + j] = CpuGemm.combine(acc, c[ci + j], s.alpha, s.beta, true);
+                c[ci + j] = CpuGemmTile.combine(acc, c[ci + j], s.alpha, s.beta, true);
             }
         }
     }
@@ -77,15 +77,15 @@ final class CpuGemmDirect {
                     d3 = av.fma(FloatVector.fromArray(SPECIES, b, b3 + kk), d3);
                 }
                 d0.intoArray(lanes, 0);
-                c[ci + j] = CpuGemm.combine(finish(lanes, a, ai, b, b0, bound, k), c[ci + j], s.alpha, s.beta, true);
+                c[ci + j] = CpuGemmTile.combine(finish(lanes, a, ai, b, b0, bound, k), c[ci + j], s.alpha, s.beta, true);
                 d1.intoArray(lanes, 0);
-                c[ci + j + 1] = CpuGemm.combine(finish(lanes, a, ai, b, b1, bound, k), c[ci + j + 1], s.alpha, s.beta,
+                c[ci + j + 1] = CpuGemmTile.combine(finish(lanes, a, ai, b, b1, bound, k), c[ci + j + 1], s.alpha, s.beta,
                         true);
                 d2.intoArray(lanes, 0);
-                c[ci + j + 2] = CpuGemm.combine(finish(lanes, a, ai, b, b2, bound, k), c[ci + j + 2], s.alpha, s.beta,
+                c[ci + j + 2] = CpuGemmTile.combine(finish(lanes, a, ai, b, b2, bound, k), c[ci + j + 2], s.alpha, s.beta,
                         true);
                 d3.intoArray(lanes, 0);
-                c[ci + j + 3] = CpuGemm.combine(finish(lanes, a, ai, b, b3, bound, k), c[ci + j + 3], s.alpha, s.beta,
+                c[ci + j + 3] = CpuGemmTile.combine(finish(lanes, a, ai, b, b3, bound, k), c[ci + j + 3], s.alpha, s.beta,
                         true);
             }
         }
@@ -111,16 +111,16 @@ final class CpuGemmDirect {
                 }
                 int ci = cBase + i * s.ldc + j;
                 d0.intoArray(lanes, 0);
-                c[ci] = CpuGemm.combine(finish(lanes, a, a0, b, bj, bound, k), c[ci], s.alpha, s.beta, true);
+                c[ci] = CpuGemmTile.combine(finish(lanes, a, a0, b, bj, bound, k), c[ci], s.alpha, s.beta, true);
                 ci += s.ldc;
                 d1.intoArray(lanes, 0);
-                c[ci] = CpuGemm.combine(finish(lanes, a, a1, b, bj, bound, k), c[ci], s.alpha, s.beta, true);
+                c[ci] = CpuGemmTile.combine(finish(lanes, a, a1, b, bj, bound, k), c[ci], s.alpha, s.beta, true);
                 ci += s.ldc;
                 d2.intoArray(lanes, 0);
-                c[ci] = CpuGemm.combine(finish(lanes, a, a2, b, bj, bound, k), c[ci], s.alpha, s.beta, true);
+                c[ci] = CpuGemmTile.combine(finish(lanes, a, a2, b, bj, bound, k), c[ci], s.alpha, s.beta, true);
                 ci += s.ldc;
                 d3.intoArray(lanes, 0);
-                c[ci] = CpuGemm.combine(finish(lanes, a, a3, b, bj, bound, k), c[ci], s.alpha, s.beta, true);
+                c[ci] = CpuGemmTile.combine(finish(lanes, a, a3, b, bj, bound, k), c[ci], s.alpha, s.beta, true);
             }
             for (; i < i1; i++) {
                 int ai = aBase + i * s.lda;
@@ -130,7 +130,7 @@ final class CpuGemmDirect {
                 }
                 int ci = cBase + i * s.ldc + j;
                 d.intoArray(lanes, 0);
-                c[ci] = CpuGemm.combine(finish(lanes, a, ai, b, bj, bound, k), c[ci], s.alpha, s.beta, true);
+                c[ci] = CpuGemmTile.combine(finish(lanes, a, ai, b, bj, bound, k), c[ci], s.alpha, s.beta, true);
             }
         }
     }
