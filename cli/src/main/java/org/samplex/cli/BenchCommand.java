@@ -143,9 +143,10 @@ final class BenchCommand implements Callable<Integer> {
         if (protocol.thresholds != null) {
             throw new IllegalArgumentException("bench takes --to-threshold EPS, not --threshold");
         }
-        if (protocol.trainSet != null || protocol.inspect != null) {
-            throw new IllegalArgumentException("bench runs the online protocol: --train-set and --inspect do not "
-                    + "apply");
+        if (protocol.trainSet != null || protocol.inspect != null || protocol.epochs != null
+                || protocol.shuffle != null || protocol.stopLoss != null) {
+            throw new IllegalArgumentException("bench runs the online protocol: --train-set, --epochs, --shuffle, "
+                    + "--stop-loss and --inspect do not apply");
         }
         List<String> names = learners != null ? List.copyOf(new LinkedHashSet<>(learners)) : DEFAULT_LEARNERS;
         List<Integer> lengths = positions();

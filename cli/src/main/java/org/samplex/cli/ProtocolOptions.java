@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.samplex.experiment.Convention;
 import org.samplex.experiment.RunSpec;
 import picocli.CommandLine.Option;
 
@@ -80,6 +81,27 @@ final class ProtocolOptions {
                     + "epochs (item i of step s is prompt (s*B + i) mod PROMPTS); default: online, fresh prompts.")
     Long trainSet;
 
+    @Option(names = "--epochs", paramLabel = "E",
+            description = "Fixed-n protocol: stop after E passes over the training set (needs --train-set); the run "
+                    + "then trains to this rule instead of stopping at the thresholds.")
+    Integer epochs;
+
+    @Option(names = "--shuffle", description = "Fixed-n protocol: a fresh order of the training set every epoch, "
+            + "seeded by the run's seed (needs --train-set).")
+    Boolean shuffle;
+
+    @Option(names = "--stop-loss", paramLabel = "LOSS",
+            description = "Fixed-n protocol: stop at the end of the first epoch whose mean training loss is below "
+                    + "LOSS (needs --train-set; the authors' Figure 2: 0.05).")
+    Double stopLoss;
+
+    @Option(names = "--convention", paramLabel = "NAME",
+            description = "Start from the settings of a convention: authors-code (weight decay 0.01, 5,000 test "
+                    + "prompts of the simple variant: what produced the paper's plotted numbers) or paper-text "
+                    + "(0.1, 10,000, the training variant: what the paper's text states). Options given explicitly "
+                    + "win. Default: none (the paper-text values, unrecorded).")
+    String convention;
+
     @Option(names = "--inspect", description = "Keep the trained learner's matrices (a transformer's W_Q^T W_K and "
             + "attention per head on test prompt 0) in the run record, for samplex report.")
     Boolean inspect;
@@ -91,6 +113,7 @@ final class ProtocolOptions {
 
     /** Sets on the builder every protocol value that was given; the others keep the builder's defaults. */
     RunSpec.Builder applyTo(RunSpec.Builder b) {
+        b.convention(convention == null ? null : Convention.of(convention)); // first: the values given below win
         b.checkEvery(checkEvery).trainSet(trainSet).backend(backendOrAuto());
         setIfGiven(thresholds, b::thresholds);
         setIfGiven(cap, b::cap);
@@ -101,6 +124,8 @@ final class ProtocolOptions {
         setIfGiven(threads, b::threads);
         setIfGiven(taskSeed, b::taskSeed);
         setIfGiven(inspect, b::inspect);
+        b.epochs(epochs).stopLoss(stopLoss);
+        setIfGiven(shuffle, b::shuffle);
         return b;
     }
 
@@ -126,8 +151,12 @@ final class ProtocolOptions {
         m.put("weight-decay", weightDecay);
         m.put("task-seed", taskSeed);
         m.put("train-set", trainSet);
+        m.put("epochs", epochs);
+        m.put("shuffle", shuffle);
+        m.put("stop-loss", stopLoss);
         m.put("inspect", inspect);
         m.put("backend", backend);
+        m.put("convention", convention);
         if (!taskOptions.isEmpty()) {
             m.put("task-options", lists(taskOptions));
         }

@@ -119,7 +119,15 @@ final class TrainCommand implements Callable<Integer> {
         out.println("backend " + r.backend() + " (" + r.threads() + (r.threads() == 1 ? " thread" : " threads")
                 + "), seed " + s.seed() + ", task seed " + s.taskSeed() + ", batch " + s.batch() + ", lr "
                 + s.learningRate() + ", weight decay " + s.weightDecay() + ", check every " + s.checkEvery()
-                + " steps, test set " + count(s.testSize()) + ", " + count(r.parameterCount()) + " parameters");
+                + " steps, test set " + count(s.testSize()) + ", " + count(r.parameterCount()) + " parameters"
+                + (s.convention() != null ? ", convention " + s.convention() : ""));
+        if (s.trainSet() != null) {
+            out.println("fixed-n protocol: " + count(s.trainSet()) + " training prompts"
+                    + (s.shuffle() ? ", reshuffled every epoch" : ", in the same order every epoch")
+                    + (s.epochs() != null ? ", at most " + s.epochs() + " epochs" : "")
+                    + (s.stopLoss() != null ? ", stop when an epoch's mean training loss < " + s.stopLoss() : "")
+                    + String.format(Locale.ROOT, "; trained %.2f epochs", (double) r.promptsSeen() / s.trainSet()));
+        }
         pluginLines(r).forEach(out::println);
         out.println("status: " + r.status().label() + " after " + count(r.steps()) + " steps, "
                 + count(r.promptsSeen()) + " prompts");

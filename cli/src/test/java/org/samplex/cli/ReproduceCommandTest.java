@@ -47,7 +47,7 @@ class ReproduceCommandTest {
         assertEquals(5, count(paper, "transformer N=8 heads=1 mlp-width=100 seed="));
         List<String> small = runs("fig1a", "small");
         assertEquals(3 * 4 * 3, small.size());
-        assertEquals(3, count(small, "gru N=8 hidden=128 seed="));
+        assertEquals(3, count(small, "gru N=8 hidden=500 seed="), "the small preset keeps the paper's bi-GRU 500");
         assertEquals(0, count(small, "N=10"));
     }
 

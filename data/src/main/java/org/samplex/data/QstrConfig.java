@@ -23,10 +23,13 @@ import org.samplex.api.learn.Task;
  * @param posScale     scale the positional blocks by sqrt(d/q), as the theory does
  * @param noise        standard deviation of Gaussian label noise
  * @param testSimple   test prompts use the simple variant whatever the training variant (the authors' code)
+ * @param halfContent  tokens i with 2i &gt;= N carry no content (x_i = 0, covariance 0), as in the data model of
+ *                     the paper's lower bound on heads (Prop. 4 / Prop. 21)
  * @param codeWidth    d_e, width of a positional code
  */
 record QstrConfig(int positions, int contentWidth, int pointers, boolean simple, Link link, boolean distinct,
-                  boolean resampled, boolean posScale, double noise, boolean testSimple, int codeWidth) {
+                  boolean resampled, boolean posScale, double noise, boolean testSimple, boolean halfContent,
+                  int codeWidth) {
 
     /** The label functions of spec section 2. */
     enum Link {
@@ -37,7 +40,9 @@ record QstrConfig(int positions, int contentWidth, int pointers, boolean simple,
         /** y = q^-1/2 sum_l He2(&lt;u_l, x_{t_l}&gt;), He2(z) = (z^2 - 1) / sqrt(2), u_l orthonormal. */
         HE2,
         /** y = &lt;u, (1/q) sum_l x_{t_l}&gt;. */
-        MEAN;
+        MEAN,
+        /** y = (q d)^-1/2 sum_l (|x_{t_l}|^2 - E|x_{t_l}|^2): the heads lower bound's link (Prop. 4 / Prop. 21). */
+        SQNORM;
 
         /** The word used in configs. */
         String word() {
@@ -60,9 +65,12 @@ record QstrConfig(int positions, int contentWidth, int pointers, boolean simple,
             Hyperparameter.integer("q", 1, 1, MAX_POINTERS, "pointers per token (the q of qSTR)"),
             Hyperparameter.choice("variant", "general", List.of("general", "simple"),
                     "general: a pointer tuple per token; simple: one tuple per prompt shared by all tokens"),
-            Hyperparameter.choice("link", "linear", List.of("linear", "sumlinear", "he2", "mean"),
+            Hyperparameter.choice("link", "linear", List.of("linear", "sumlinear", "he2", "mean", "sqnorm"),
                     "label function: <u,x_t> (q=1), q^-1/2 sum <u_l,x_tl>, q^-1/2 sum He2(<u_l,x_tl>), "
-                            + "<u, mean of x_tl>"),
+                            + "<u, mean of x_tl>, (q d)^-1/2 sum (|x_tl|^2 - E|x_tl|^2) (the heads lower bound)"),
+            Hyperparameter.choice("content", "iid", List.of("iid", "half"),
+                    "iid: every x_i ~ N(0, I_d); half: x_i ~ N(0, I_d) for i < N/2 and x_i = 0 for i >= N/2 "
+                            + "(the heads lower bound's data model)"),
             Hyperparameter.choice("pointers", "iid", List.of("iid", "distinct"),
                     "iid: pointers uniform with replacement; distinct: the q pointers of a token differ"),
             Hyperparameter.choice("positional", "fixed", List.of("fixed", "resampled"),
@@ -109,7 +117,7 @@ record QstrConfig(int positions, int contentWidth, int pointers, boolean simple,
         }
         QstrConfig out = new QstrConfig(n, d, q, c.getChoice("variant").equals("simple"), link, distinct,
                 c.getChoice("positional").equals("resampled"), c.getBoolean("pos-scale"), c.getReal("noise"),
-                c.getChoice("test-variant").equals("simple"), codeWidth);
+                c.getChoice("test-variant").equals("simple"), c.getChoice("content").equals("half"), codeWidth);
         long promptSize = (long) n * out.inputWidthLong();
         if (promptSize > Integer.MAX_VALUE / 2) {
             throw new IllegalArgumentException(OWNER + ": a prompt of N * (d + (q+1) d_e) = " + promptSize
@@ -125,6 +133,11 @@ record QstrConfig(int positions, int contentWidth, int pointers, boolean simple,
     /** D = d + (q + 1) d_e. */
     int inputWidth() {
         return Math.toIntExact(inputWidthLong());
+    }
+
+    /** Whether token i carries content: always, or only in the first half (2i &lt; N) with content=half. */
+    boolean hasContent(int i) {
+        return !halfContent || 2 * i < positions;
     }
 
     /** Whether prompts of {@code split} use the simple variant. */
@@ -145,6 +158,7 @@ record QstrConfig(int positions, int contentWidth, int pointers, boolean simple,
         m.put("pos-scale", posScale);
         m.put("noise", noise);
         m.put("test-variant", testSimple ? "simple" : "same");
+        m.put("content", halfContent ? "half" : "iid");
         m.put("d-e", codeWidth);
         m.put("D", inputWidth());
         m.put("d_e", codeWidth);

@@ -1,5 +1,6 @@
 package org.samplex.data;
 
+import java.util.Arrays;
 import org.samplex.api.rng.RngStream;
 
 /**
@@ -22,7 +23,9 @@ import org.samplex.api.rng.RngStream;
  * <h2>Prompt p of a stream</h2>
  * Field f of prompt p draws from substream 8p + f (fields 4 to 7 are reserved):
  * <ul>
- *   <li>f = 0, content: x_{i,c} = normal (i d + c), for token i and coordinate c.</li>
+ *   <li>f = 0, content: x_{i,c} = normal (i d + c), for token i and coordinate c; with {@code content=half},
+ *       x_{i,c} = 0 for every token with 2i &gt;= N (the normals are drawn all the same, so the first half's
+ *       content is the same as with {@code content=iid}).</li>
  *   <li>f = 1, pointers, from words w_e. General, iid: t_{ij} = intFromWord(w_{i q + j}, N). Simple, iid: one
  *       tuple t_j = intFromWord(w_j, N) and t_{ij} = t_j for every i. Distinct (partial Fisher-Yates): for each
  *       token i (simple: once, with i = 0) start from perm = (0, 1, ..., N-1); for j = 0..q-1:
@@ -36,7 +39,10 @@ import org.samplex.api.rng.RngStream;
  * <p>Token i's input row is z_i = [x_i, s E_i, s E_{t_{i1}}, ..., s E_{t_{iq}}] (width D), with s = sqrt(d / q)
  * under {@code pos-scale} and 1 otherwise. With p_{l,j} = &lt;u_l, x_j&gt; (sum over c in increasing order), the
  * label is, summing over l in increasing order: linear p_{0,t_{i1}}; sumlinear q^-1/2 sum_l p_{l,t_{il}};
- * he2 q^-1/2 sum_l (p_{l,t_{il}}^2 - 1) / sqrt(2); mean (1/q) sum_l p_{0,t_{il}}.
+ * he2 q^-1/2 sum_l (p_{l,t_{il}}^2 - 1) / sqrt(2); mean (1/q) sum_l p_{0,t_{il}}; sqnorm (q d)^-1/2 sum_l
+ * (n_{t_{il}} - m_{t_{il}}) with n_j = sum_c x_{j,c}^2 (c increasing) and m_j = E n_j = d for a token with
+ * content, 0 for one without. With {@code content=half} and iid pointers the sqnorm label has mean 0 and variance
+ * 1 (2 d for a token with content, drawn with probability 1/2 per slot for even N).
  *
  * <p>Immutable and thread-safe: working arrays belong to each call, or to a caller that passes its own
  * {@link Scratch}.
@@ -136,6 +142,9 @@ final class QstrSampler {
             long base = FIELDS * (firstPrompt + k);
             int b = row + k;
             PhiloxDraws.normals(stream, base + CONTENT, s.x, 0, n * config.contentWidth(), s.block);
+            if (config.halfContent()) {
+                Arrays.fill(s.x, ((n + 1) / 2) * config.contentWidth(), n * config.contentWidth(), 0.0);
+            }
             drawPointers(stream, base + POINTERS, simple, s);
             double[] code = scaledCode;
             if (config.resampled()) {
@@ -221,7 +230,17 @@ final class QstrSampler {
                 s.proj[l * n + j] = dot;
             }
         }
+        if (config.link() == QstrConfig.Link.SQNORM) {
+            for (int j = 0; j < n; j++) {
+                double sq = 0;
+                for (int c = 0; c < d; c++) {
+                    sq += s.x[j * d + c] * s.x[j * d + c];
+                }
+                s.proj[j] = sq - (config.hasContent(j) ? d : 0);
+            }
+        }
         double rootQ = Math.sqrt(q);
+        double rootQd = Math.sqrt((double) q * d);
         for (int i = 0; i < n; i++) {
             int at = i * q;
             double y = switch (config.link()) {
@@ -247,6 +266,13 @@ final class QstrSampler {
                         sum += s.proj[s.t[at + l]];
                     }
                     yield sum / q;
+                }
+                case SQNORM -> {
+                    double sum = 0;
+                    for (int l = 0; l < q; l++) {
+                        sum += s.proj[s.t[at + l]]; // n_t - m_t, written over the projections above
+                    }
+                    yield sum / rootQd;
                 }
             };
             labels[off + i] = y;

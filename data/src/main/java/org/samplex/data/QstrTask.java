@@ -114,6 +114,30 @@ final class QstrTask implements Task {
         backend.copyFromHost(into.labels().value(), hostLabels);
     }
 
+    /** As {@link #refill(Backend, Batch, Split, RngStream, long, long)}, one listed prompt per row; in place. */
+    @Override
+    public void refill(Backend backend, Batch into, Split split, RngStream stream, long[] prompts) {
+        int count = RefillChecks.check(shape, into, prompts);
+        int n = shape.positions();
+        int promptSize = n * shape.inputWidth();
+        if ((long) count * promptSize > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("into holds " + count + " prompts of " + promptSize
+                    + " numbers, more than one host array can stage; refill smaller batches");
+        }
+        Staging s = staging.get();
+        double[] hostInput = s.input(count * promptSize);
+        double[] hostLabels = s.labels(count * n);
+        boolean simple = config.simpleFor(split);
+        for (int i = 0; i < count; i++) {
+            if (prompts[i] >= (Long.MAX_VALUE >>> 4)) {
+                throw new IllegalArgumentException("prompt indices must stay below 2^59, got " + prompts[i]);
+            }
+            sampler.prompts(stream, simple, prompts[i], 1, hostInput, hostLabels, i, s.scratch);
+        }
+        backend.copyFromHost(into.input().value(), hostInput);
+        backend.copyFromHost(into.labels().value(), hostLabels);
+    }
+
     /** One thread's host arrays for {@link #refill}: the batch's inputs and labels and the sampler's scratch. */
     private static final class Staging {
         final QstrSampler.Scratch scratch;

@@ -52,6 +52,46 @@ class QstrDistributionTest {
     }
 
     @Test
+    void squaredNormLabelsOnHalfContentHaveMeanZeroAndUnitVariance(TestReporter reporter) {
+        // (q d)^-1/2 sum_l (|x|^2 - d) over slots pointing into the first half: each such slot has variance 2 d and
+        // is hit with probability 1/2 (N even); slots in the second half add 0; distinct slots are independent
+        checkMoments(reporter, "sqnorm q=2 half distinct", Map.of("N", 8, "q", 2, "link", "sqnorm", "content", "half",
+                "pointers", "distinct"), 0.0, 1.0);
+        checkMoments(reporter, "sqnorm q=3 distinct", Map.of("N", 8, "q", 3, "link", "sqnorm", "pointers", "distinct"),
+                0.0, 2.0);
+        // iid slots may repeat a token: each of the q (q - 1) ordered pairs does so with probability 1/N, and then
+        // adds 2 d P(first half) / (q d): q = 2, N = 8 gives 1 + 2 (1/8) (1/2) (2 d) / (2 d) = 1.125
+        checkMoments(reporter, "sqnorm q=2 half iid", Map.of("N", 8, "q", 2, "link", "sqnorm", "content", "half"),
+                0.0, 1.125);
+    }
+
+    @Test
+    void halfContentZeroesTheSecondHalfAndTheSquaredNormLabelReadsTheInputs() {
+        Prompts ps = Prompts.train(Prompts.task(Map.of("N", 7, "q", 2, "link", "sqnorm", "content", "half"), 3), 50);
+        Prompts iid = Prompts.train(Prompts.task(Map.of("N", 7, "q", 2, "link", "sqnorm"), 3), 50);
+        for (int p = 0; p < 50; p++) {
+            for (int i = 0; i < 7; i++) {
+                double[] x = ps.content(p, i);
+                double[] same = iid.content(p, i);
+                for (int c = 0; c < x.length; c++) {
+                    // tokens 0..3 (2i < 7) keep the content that content=iid draws; tokens 4..6 carry none
+                    assertEquals(2 * i < 7 ? same[c] : 0.0, x[c], "prompt " + p + " token " + i);
+                }
+                double sum = 0;
+                for (int j = 0; j < 2; j++) {
+                    int t = ps.pointer(p, i, j);
+                    double sq = 0;
+                    for (double v : ps.content(p, t)) {
+                        sq += v * v;
+                    }
+                    sum += sq - (2 * t < 7 ? 10 : 0);
+                }
+                assertEquals(sum / Math.sqrt(2 * 10), ps.label(p, i), 1e-12, "label of prompt " + p + " token " + i);
+            }
+        }
+    }
+
+    @Test
     void labelNoiseAddsItsVariance(TestReporter reporter) {
         checkMoments(reporter, "linear noise 0.5", Map.of("N", 8, "noise", 0.5), 0.0, 1.25);
     }

@@ -21,7 +21,7 @@ class QstrSettingsTest {
     void providerIsFoundByNameAndDocumentsEveryParameter() {
         assertInstanceOf(QstrProvider.class, Prompts.PROVIDER);
         List<String> names = Prompts.PROVIDER.schema().parameters().stream().map(Hyperparameter::name).toList();
-        assertEquals(List.of("N", "d", "q", "variant", "link", "pointers", "positional", "pos-scale", "noise",
+        assertEquals(List.of("N", "d", "q", "variant", "link", "content", "pointers", "positional", "pos-scale", "noise",
                 "test-variant", "d-e"), names);
         for (Hyperparameter p : Prompts.PROVIDER.schema().parameters()) {
             assertFalse(p.description().isBlank(), p.name());

@@ -1,13 +1,11 @@
 package org.samplex.experiment;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.samplex.api.Backend;
 import org.samplex.api.BackendOptions;
-import org.samplex.api.Buffer;
 import org.samplex.api.Services;
 import org.samplex.api.config.Config;
 import org.samplex.api.learn.AdamW;
@@ -31,7 +29,10 @@ import org.samplex.experiment.RunRecord.Status;
  *
  * <p>Step s (from 0) trains on prompts [s B, (s + 1) B) of {@code RngStream.of(seed, "train")}; with a fixed
  * training set of n prompts ({@link RunSpec#trainSet}, the fixed-n protocol) item i of step s's batch is prompt
- * (s B + i) mod n instead, so the same n prompts are reused epoch after epoch. The test set is
+ * (s B + i) mod n instead, so the same n prompts are reused epoch after epoch, or, shuffled, the prompt that
+ * epoch's permutation puts there ({@link TrainBatches}, {@link FixedSetOrder}). A fixed-n run with
+ * {@code epochs} or {@code stop-loss} trains until that rule stops it ({@link EpochRule}), not until the ladder is
+ * crossed, and is checked at its last step. The test set is
  * prompts [0, testSize) of {@code RngStream.of(seed, "test")}, built once. Checks happen only at multiples of k,
  * and the run takes at most the largest multiple of k not above floor(cap / B) steps, so prompts seen never
  * exceed the cap. The run stops when every threshold is crossed (completed), at that last step (censored), or at
@@ -172,7 +173,15 @@ public final class OnlineProtocol {
                     + spec.task() + "' but the providers are '" + learner.name() + "' and '" + task.name() + "'");
         }
         Config learnerConfig = learner.schema().validate(spec.learnerOptions());
-        Config taskConfig = task.schema().validate(spec.taskOptions());
+        Map<String, Object> taskOptions = new LinkedHashMap<>(spec.taskOptions());
+        if (spec.convention() != null) {
+            Convention.of(spec.convention()).taskOptionDefaults().forEach((k, v) -> {
+                if (task.schema().parameters().stream().anyMatch(p -> p.name().equals(k))) {
+                    taskOptions.putIfAbsent(k, v);
+                }
+            });
+        }
+        Config taskConfig = task.schema().validate(taskOptions);
         int checkEvery = spec.checkEvery() != null ? spec.checkEvery()
                 : task.create(taskConfig, spec.taskSeed()).defaultCheckEvery();
         if (checkEvery > spec.maxSteps()) {
@@ -278,21 +287,22 @@ public final class OnlineProtocol {
             boolean replay = learner.replayable();
             Tape evalTape = replay ? new Tape(backend, evalArena) : tape;
             AdamW optimizer = new AdamW(spec.adamW());
-            RngStream train = RngStream.of(spec.seed(), "train");
-            int batch = spec.batch();
+            TrainBatches batches = new TrainBatches(spec, task, backend);
+            EpochRule rule = spec.trainSet() != null ? new EpochRule(spec) : null;
             int every = spec.checkEvery();
-            long lastStep = spec.maxSteps() - spec.maxSteps() % every;
+            long lastStep = spec.trainsToRule() ? Math.min(spec.maxSteps(), EpochRule.lastStep(spec))
+                    : spec.maxSteps() - spec.maxSteps() % every;
             Batch b = null;
             Tape.Graph graph = null;
             while (step < lastStep) {
                 Tensor loss;
                 if (graph != null) {
-                    refillTrainBatch(b, train);
+                    batches.refill(b, step);
                     replayStep(graph, learner, optimizer);
                     loss = graph.loss();
                 } else {
                     tape.reset();
-                    b = trainBatch(stepArena, train);
+                    b = batches.draw(stepArena, step);
                     if (replay) {
                         graph = captureStep(tape, learner, b, optimizer);
                         loss = graph.loss();
@@ -300,8 +310,11 @@ public final class OnlineProtocol {
                         loss = trainStep(tape, learner, b, optimizer);
                     }
                 }
+                boolean stop = rule != null && rule.watchesLoss() && rule.afterStep(step, scalar(backend, loss));
                 step++;
-                if (step % every != 0) {
+                // A run that trains to its rule is checked at its last step too, wherever that falls.
+                boolean last = stop || (spec.trainsToRule() && step == lastStep);
+                if (step % every != 0 && !last) {
                     continue;
                 }
                 double trainLoss = scalar(backend, loss);
@@ -310,62 +323,12 @@ public final class OnlineProtocol {
                 double testMse = testMse(evalTape, learner, testSet);
                 mark = System.nanoTime();
                 evalNanos += mark - checkStart;
-                if (check(new CurvePoint(step, step * batch, testMse, trainLoss))) {
+                if (check(new CurvePoint(step, step * spec.batch(), testMse, trainLoss)) || stop) {
                     break;
                 }
             }
             backend.synchronize();
             trainNanos += System.nanoTime() - mark;
-        }
-
-        /**
-         * The batch of the current step: prompts [s B, (s + 1) B) online; with a fixed set of n prompts, prompts
-         * (s B + i) mod n, drawn as the runs of consecutive indices between wrap-arounds and joined on the backend.
-         */
-        private Batch trainBatch(Arena arena, RngStream train) {
-            int batch = spec.batch();
-            long first = step * batch;
-            Long n = spec.trainSet();
-            if (n == null || first % n + batch <= n) {
-                return task.batch(backend, arena, Task.Split.TRAIN, train, n == null ? first : first % n, batch);
-            }
-            List<Batch> runs = new ArrayList<>();
-            for (int done = 0; done < batch; ) {
-                long start = (first + done) % n;
-                int count = (int) Math.min(batch - done, n - start);
-                runs.add(task.batch(backend, arena, Task.Split.TRAIN, train, start, count));
-                done += count;
-            }
-            return new Batch(join(arena, runs.stream().map(Batch::input).toList()),
-                    join(arena, runs.stream().map(Batch::labels).toList()));
-        }
-
-        /** Writes the current step's prompts (as {@link #trainBatch} draws them) into the captured batch. */
-        private void refillTrainBatch(Batch into, RngStream train) {
-            long first = step * spec.batch();
-            Long n = spec.trainSet();
-            if (n == null) {
-                task.refill(backend, into, Task.Split.TRAIN, train, first);
-            } else {
-                task.refill(backend, into, Task.Split.TRAIN, train, first % n, n);
-            }
-        }
-
-        /** Tensors stacked along their first axis: as row-major buffers, one row that is their concatenation. */
-        private Tensor join(Arena arena, List<Tensor> parts) {
-            int[] widths = new int[parts.size()];
-            List<Buffer> buffers = new ArrayList<>();
-            int rows = 0;
-            for (int i = 0; i < widths.length; i++) {
-                widths[i] = Math.toIntExact(parts.get(i).size());
-                buffers.add(parts.get(i).value());
-                rows += parts.get(i).dim(0);
-            }
-            Buffer out = arena.allocate(Arrays.stream(widths).asLongStream().sum());
-            backend.concatLastForward(out, buffers, 1, widths);
-            int[] shape = parts.getFirst().shape().clone();
-            shape[0] = rows;
-            return Tensor.constant(out, shape);
         }
 
         /** Records a check; true when the run is over (diverged, or every threshold crossed). */
@@ -382,7 +345,7 @@ public final class OnlineProtocol {
             }
             if (crossed == thresholds.size()) {
                 status = Status.COMPLETED;
-                return true;
+                return !spec.trainsToRule();
             }
             return false;
         }

@@ -20,6 +20,8 @@ final class RecordReader {
 
     static RunSpec spec(Map<String, ?> m) {
         RunSpec.Builder b = RunSpec.builder(string(m, "learner"), string(m, "task"))
+                // first, so that the values stored below win over the convention's defaults (they are the same)
+                .convention(m.get("convention") == null ? null : Convention.of(string(m, "convention")))
                 .learnerOptions(options(m, "learner_options"))
                 .taskOptions(options(m, "task_options"))
                 .taskSeed(integer(m, "task_seed"))
@@ -35,7 +37,10 @@ final class RecordReader {
                 .backend(string(m, "backend"))
                 .threads(toInt(m, "threads"))
                 .inspect(m.containsKey("inspect") && bool(m, "inspect"))
-                .trainSet(m.get("train_set") == null ? null : integer(m, "train_set"));
+                .trainSet(m.get("train_set") == null ? null : integer(m, "train_set"))
+                .epochs(m.get("epochs") == null ? null : toInt(m, "epochs"))
+                .shuffle(m.containsKey("shuffle") && bool(m, "shuffle"))
+                .stopLoss(m.get("stop_loss") == null ? null : real(m, "stop_loss"));
         List<Double> thresholds = new ArrayList<>();
         for (Object t : list(m, "thresholds")) {
             thresholds.add(number("thresholds", t).doubleValue());

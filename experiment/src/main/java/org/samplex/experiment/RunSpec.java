@@ -49,12 +49,24 @@ import org.samplex.api.learn.AdamWConfig;
  * @param trainSet       null for the online protocol (a fresh batch every step); n for the fixed-n protocol: the
  *                       training stream is prompts [0, n) reused in epochs, item i of step s's batch being prompt
  *                       (s B + i) mod n, so with n a multiple of B every epoch visits the prompts in the same
- *                       order
+ *                       order; with {@code shuffle} the order is reshuffled every epoch (below)
+ * @param convention     the {@link Convention} whose defaults the spec started from ("paper-text",
+ *                       "authors-code"), or null for none (the builder's own defaults)
+ * @param epochs         fixed-n only: stop after this many passes over the training set, that is after
+ *                       ceil(epochs n / B) steps (null: only the cap stops the run)
+ * @param shuffle        fixed-n only: item k = s B + i of the training order is prompt pi_e(k mod n) with
+ *                       e = floor(k / n), pi_e a permutation drawn afresh for every epoch e
+ *                       ({@link FixedSetOrder}); false: prompt k mod n
+ * @param stopLoss       fixed-n only: stop at the end of the first epoch whose mean training loss (over the steps
+ *                       that end in it) is below this value (null: no such rule); with {@code epochs} or
+ *                       {@code stopLoss} the run does not stop when the thresholds are crossed, and its last step
+ *                       is always checked
  */
 public record RunSpec(String learner, Map<String, Object> learnerOptions, String task, Map<String, Object> taskOptions,
                       long taskSeed, long seed, int batch, double learningRate, double weightDecay, double beta1,
                       double beta2, double eps, Integer checkEvery, int testSize, long cap, List<Double> thresholds,
-                      String backend, int threads, boolean inspect, Long trainSet) {
+                      String backend, int threads, boolean inspect, Long trainSet, String convention, Integer epochs,
+                      boolean shuffle, Double stopLoss) {
 
     /** The paper's defaults (spec section 4). */
     public static final int DEFAULT_BATCH = 64;
@@ -69,6 +81,7 @@ public record RunSpec(String learner, Map<String, Object> learnerOptions, String
     private static final long MAX_CAP = 1_000_000_000_000L;
     private static final int MAX_THREADS = 4096;
     private static final long MAX_TRAIN_SET = 1_000_000_000L;
+    private static final int MAX_EPOCHS = 1_000_000;
 
     public RunSpec {
         learner = name("learner", learner);
@@ -104,6 +117,27 @@ public record RunSpec(String learner, Map<String, Object> learnerOptions, String
         if (trainSet != null) {
             checkInt("train-set", trainSet, 1, MAX_TRAIN_SET);
         }
+        if (convention != null) {
+            convention = Convention.of(convention).word();
+        }
+        if (trainSet == null && (epochs != null || shuffle || stopLoss != null)) {
+            throw new IllegalArgumentException("options 'epochs', 'shuffle' and 'stop-loss' belong to the fixed-n "
+                    + "protocol: give 'train-set' (the number of training prompts) as well");
+        }
+        if (epochs != null) {
+            checkInt("epochs", epochs, 1, MAX_EPOCHS);
+        }
+        if (shuffle && trainSet > FixedSetOrder.MAX_SHUFFLED) {
+            throw bad("train-set", "at most " + FixedSetOrder.MAX_SHUFFLED + " prompts when shuffled", trainSet);
+        }
+        if (stopLoss != null && !(stopLoss > 0 && Double.isFinite(stopLoss))) {
+            throw bad("stop-loss", "a finite training loss > 0", stopLoss);
+        }
+    }
+
+    /** Whether the run stops by a training rule (epochs or training loss) rather than when the ladder is crossed. */
+    public boolean trainsToRule() {
+        return epochs != null || stopLoss != null;
     }
 
     /**
@@ -166,6 +200,18 @@ public record RunSpec(String learner, Map<String, Object> learnerOptions, String
         if (trainSet != null) {
             m.put("train_set", trainSet);
         }
+        if (convention != null) {
+            m.put("convention", convention);
+        }
+        if (epochs != null) {
+            m.put("epochs", epochs);
+        }
+        if (shuffle) {
+            m.put("shuffle", true);
+        }
+        if (stopLoss != null) {
+            m.put("stop_loss", stopLoss);
+        }
         return m;
     }
 
@@ -191,6 +237,10 @@ public record RunSpec(String learner, Map<String, Object> learnerOptions, String
         private int threads;
         private boolean inspect;
         private Long trainSet;
+        private String convention;
+        private Integer epochs;
+        private boolean shuffle;
+        private Double stopLoss;
 
         private Builder(String learner, String task) {
             this.learner = learner;
@@ -217,6 +267,10 @@ public record RunSpec(String learner, Map<String, Object> learnerOptions, String
             threads = s.threads;
             inspect = s.inspect;
             trainSet = s.trainSet;
+            convention = s.convention;
+            epochs = s.epochs;
+            shuffle = s.shuffle;
+            stopLoss = s.stopLoss;
         }
 
         public Builder learner(String name) {
@@ -343,10 +397,42 @@ public record RunSpec(String learner, Map<String, Object> learnerOptions, String
             return this;
         }
 
+        /**
+         * Starts from a convention's settings (weight decay, test-set size; the test variant is added when the spec
+         * is resolved) and records its name; null records none and changes nothing. Call it before the setters of
+         * values given explicitly, which then win.
+         */
+        public Builder convention(Convention c) {
+            this.convention = c == null ? null : c.word();
+            if (c != null) {
+                weightDecay = c.weightDecay();
+                testSize = c.testSize();
+            }
+            return this;
+        }
+
+        /** Fixed-n: the most passes over the training set; null (the default) for none. */
+        public Builder epochs(Integer epochs) {
+            this.epochs = epochs;
+            return this;
+        }
+
+        /** Fixed-n: a fresh order of the training set every epoch (false). */
+        public Builder shuffle(boolean shuffle) {
+            this.shuffle = shuffle;
+            return this;
+        }
+
+        /** Fixed-n: stop after the first epoch whose mean training loss is below this; null (default) for never. */
+        public Builder stopLoss(Double stopLoss) {
+            this.stopLoss = stopLoss;
+            return this;
+        }
+
         public RunSpec build() {
             return new RunSpec(learner, learnerOptions, task, taskOptions, taskSeed, seed, batch, learningRate,
                     weightDecay, beta1, beta2, eps, checkEvery, testSize, cap, thresholds, backend, threads, inspect,
-                    trainSet);
+                    trainSet, convention, epochs, shuffle, stopLoss);
         }
     }
 }

@@ -75,6 +75,32 @@ public interface Task {
         }
     }
 
+    /**
+     * Writes the listed prompts into the buffers of a batch this task made earlier ({@link #batch}, on the same
+     * backend): row i of {@code into} gets prompt {@code prompts[i]} of {@code stream}, with the same bits that
+     * {@link #batch} returns for it. The fixed-n protocol's shuffled epochs use it.
+     *
+     * <p>The default draws each prompt with {@link #batch} into a temporary arena and copies it on the backend,
+     * which allocates; a task overrides it to write in place, keeping its thread-safety as for {@link #refill}.
+     *
+     * @param prompts one prompt index (at least 0) per row of {@code into}
+     * @throws IllegalArgumentException for a batch of another shape, a count that is not the batch's rows, or a
+     *                                  negative index
+     */
+    default void refill(Backend backend, Batch into, Split split, RngStream stream, long[] prompts) {
+        int count = RefillChecks.check(shape(), into, prompts);
+        TaskShape s = shape();
+        long promptSize = (long) s.positions() * s.inputWidth();
+        try (Arena scratch = new Arena(backend)) {
+            for (int i = 0; i < count; i++) {
+                Batch part = batch(backend, scratch, split, stream, prompts[i], 1);
+                backend.copy(into.input().value().slice(i * promptSize, promptSize), part.input().value());
+                backend.copy(into.labels().value().slice((long) i * s.positions(), s.positions()),
+                        part.labels().value());
+            }
+        }
+    }
+
     /** Steps between test evaluations when the user does not say (the paper: 10 for general, 100 for simple). */
     default int defaultCheckEvery() {
         return 10;

@@ -18,7 +18,9 @@ import java.util.function.Function;
  * {@code task-options} (name: value or list of values), {@code learner-options} (name: values for every learner
  * that has the option; {@code learner.name: values} or a nested map under a learner's name for one learner),
  * {@code cap}, {@code test-size}, {@code check-every}, {@code batch}, {@code lr}, {@code weight-decay},
- * {@code task-seed}, {@code train-set}, {@code inspect}, {@code backend}. Option values are kept as text; the
+ * {@code task-seed}, {@code train-set}, {@code epochs}, {@code shuffle}, {@code stop-loss}, {@code inspect},
+ * {@code backend}, {@code convention} ({@code paper-text} or {@code authors-code}: the defaults the runs start
+ * from, see {@code org.samplex.experiment.Convention}; values the grid gives win). Option values are kept as text; the
  * learner's and task's schemas read them when the runs are resolved.
  *
  * @param learnerOptions scope ("*" for every learner that has the option, else a learner's name) to option to values
@@ -26,8 +28,8 @@ import java.util.function.Function;
 record Grid(String task, List<String> learners, List<Integer> positions, List<Integer> pointers, List<Long> seeds,
             List<Double> thresholds, Map<String, List<String>> taskOptions,
             Map<String, Map<String, List<String>>> learnerOptions, Long cap, Integer testSize, Integer checkEvery,
-            Integer batch, Double learningRate, Double weightDecay, Long taskSeed, Long trainSet, Boolean inspect,
-            String backend) {
+            Integer batch, Double learningRate, Double weightDecay, Long taskSeed, Long trainSet, Integer epochs,
+            Boolean shuffle, Double stopLoss, Boolean inspect, String backend, String convention) {
 
     /** The scope of learner options given without a learner's name. */
     static final String EVERY_LEARNER = "*";
@@ -35,7 +37,7 @@ record Grid(String task, List<String> learners, List<Integer> positions, List<In
     /** The keys a grid may have (a plan's top level also has {@code description} and {@code grids}). */
     static final Set<String> KEYS = Set.of("task", "learners", "N", "q", "seeds", "first-seed", "thresholds",
             "task-options", "learner-options", "cap", "test-size", "check-every", "batch", "lr", "weight-decay",
-            "task-seed", "train-set", "inspect", "backend");
+            "task-seed", "train-set", "epochs", "shuffle", "stop-loss", "inspect", "backend", "convention");
 
     /** The grid of a plan's map (a file's top level, one entry of its {@code grids}, or the flags). */
     static Grid parse(Map<String, PlanNode> m) {
@@ -49,7 +51,8 @@ record Grid(String task, List<String> learners, List<Integer> positions, List<In
                 reals(m, "thresholds"), options(m, "task-options"), learnerOptions(m),
                 longValue(m, "cap"), integer(m, "test-size"), integer(m, "check-every"), integer(m, "batch"),
                 real(m, "lr"), real(m, "weight-decay"), longValue(m, "task-seed"), longValue(m, "train-set"),
-                bool(m, "inspect"), word(m, "backend"));
+                integer(m, "epochs"), bool(m, "shuffle"), real(m, "stop-loss"), bool(m, "inspect"), word(m, "backend"),
+                word(m, "convention"));
     }
 
     /** This grid with what it leaves out taken from {@code base}; option maps are merged option by option. */
@@ -59,7 +62,9 @@ record Grid(String task, List<String> learners, List<Integer> positions, List<In
                 merge(taskOptions, base.taskOptions), mergeScoped(learnerOptions, base.learnerOptions),
                 or(cap, base.cap), or(testSize, base.testSize), or(checkEvery, base.checkEvery), or(batch, base.batch),
                 or(learningRate, base.learningRate), or(weightDecay, base.weightDecay), or(taskSeed, base.taskSeed),
-                or(trainSet, base.trainSet), or(inspect, base.inspect), or(backend, base.backend));
+                or(trainSet, base.trainSet), or(epochs, base.epochs), or(shuffle, base.shuffle),
+                or(stopLoss, base.stopLoss), or(inspect, base.inspect), or(backend, base.backend),
+                or(convention, base.convention));
     }
 
     /** The grid as a JSON-ready map with the plan file's keys; components not given are left out. */
@@ -85,8 +90,12 @@ record Grid(String task, List<String> learners, List<Integer> positions, List<In
         put(m, "weight-decay", weightDecay);
         put(m, "task-seed", taskSeed);
         put(m, "train-set", trainSet);
+        put(m, "epochs", epochs);
+        put(m, "shuffle", shuffle);
+        put(m, "stop-loss", stopLoss);
         put(m, "inspect", inspect);
         put(m, "backend", backend);
+        put(m, "convention", convention);
         return m;
     }
 

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import org.samplex.experiment.Convention;
 import org.samplex.experiment.RunSpec;
 
 /**
@@ -358,6 +359,7 @@ public record Plan(String description, List<Grid> grids, Set<String> onlyRuns) {
     private static PlannedRun plan(Grid g, Cell cell, long seed, String backend, Trainer trainer) {
         String label = cell.label() + " seed=" + seed;
         RunSpec.Builder b = RunSpec.builder(cell.learner(), g.task() != null ? g.task() : DEFAULT_TASK)
+                .convention(g.convention() == null ? null : Convention.of(g.convention())) // first: given values win
                 .learnerOptions(cell.learnerOptions()).taskOptions(cell.taskOptions()).seed(seed).backend(backend)
                 .checkEvery(g.checkEvery()).trainSet(g.trainSet());
         setIfGiven(g.thresholds(), b::thresholds);
@@ -368,6 +370,9 @@ public record Plan(String description, List<Grid> grids, Set<String> onlyRuns) {
         setIfGiven(g.weightDecay(), b::weightDecay);
         setIfGiven(g.taskSeed(), b::taskSeed);
         setIfGiven(g.inspect(), b::inspect);
+        setIfGiven(g.epochs(), b::epochs);
+        setIfGiven(g.shuffle(), b::shuffle);
+        setIfGiven(g.stopLoss(), b::stopLoss);
         RunSpec resolved;
         try {
             resolved = trainer.resolve(b.build());

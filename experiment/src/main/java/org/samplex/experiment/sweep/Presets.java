@@ -2,11 +2,18 @@ package org.samplex.experiment.sweep;
 
 import java.util.List;
 import java.util.Locale;
+import org.samplex.experiment.Convention;
 
 /**
- * The paper's figures (spec sections 5 and 6) as sweep plans, at two scales: {@code paper}, the exact settings,
- * and {@code small}, a cut-down version that fits a laptop and keeps the figure's point. Each is a plan file's
- * text, so a preset is also an example of the plan format ({@code samplex reproduce NAME --dry-run} lists it).
+ * The paper's figures (docs/qstr.md sections 5 and 6) as sweep plans, at two scales: {@code paper}, the exact
+ * settings, and {@code small}, a cut-down version that fits a laptop and keeps the figure's point; and under two
+ * conventions ({@link Convention}): {@code authors-code}, the settings that produced the paper's plotted numbers,
+ * and {@code paper-text}, those its text states. The small presets keep the paper's architectures and shrink the
+ * N range, the seeds and the test set. Each is a plan file's text, so a preset is also an example of the plan
+ * format ({@code samplex reproduce NAME --dry-run} lists it).
+ *
+ * <p>{@code heads} is not a figure of the paper but an extension: the data model of the paper's lower bound on
+ * heads (Prop. 4 / Prop. 21) with H = 1 .. q + 1 heads.
  */
 public final class Presets {
 
@@ -29,33 +36,47 @@ public final class Presets {
     private Presets() {
     }
 
+    /** Whether a preset is one of the paper's figures (false for the extensions, such as {@code heads}). */
+    public static boolean isPaperFigure(String name) {
+        return name.startsWith("fig");
+    }
+
     /**
-     * The plan of a figure at a scale.
+     * The plan of a figure at a scale under a convention.
      *
      * @throws IllegalArgumentException for an unknown name, listing the known ones
      */
-    public static Plan plan(String name, Scale scale) {
-        return Plan.parse(yaml(name, scale), name + " (" + scale.word() + ")");
+    public static Plan plan(String name, Scale scale, Convention convention) {
+        return Plan.parse(yaml(name, scale, convention), name + " (" + scale.word() + ", " + convention.word() + ")");
     }
 
-    /** The plan file text of a figure at a scale. */
-    public static String yaml(String name, Scale scale) {
+    /** The plan file text of a figure at a scale under a convention. */
+    public static String yaml(String name, Scale scale, Convention convention) {
         boolean small = scale == Scale.SMALL;
-        return switch (name) {
+        boolean authors = convention == Convention.AUTHORS_CODE;
+        String text = switch (name) {
             case "fig1a" -> small ? FIG1A_SMALL : FIG1A_PAPER;
             case "fig1b" -> small ? FIG1B_SMALL : FIG1B_PAPER;
-            case "fig2" -> small ? FIG2_SMALL : FIG2_PAPER;
+            case "fig2" -> (small ? FIG2_SMALL : FIG2_PAPER) + (authors ? FIG2_AUTHORS : FIG2_TEXT);
             case "fig3" -> small ? FIG3_SMALL : FIG3_PAPER;
             case "heads" -> small ? HEADS_SMALL : HEADS_PAPER;
             default -> throw new IllegalArgumentException("unknown figure '" + name + "'; the figures: "
                     + String.join(", ", NAMES));
         };
+        return text + "convention: " + convention.word() + "\n";
     }
+
+    private static final String ARCHITECTURES = """
+            learner-options:
+              transformer: {heads: 1, mlp-width: 100}
+              gru: {hidden: 500}
+              mlp: {width2: 1000}
+            """;
 
     private static final String FIG1A_PAPER = """
             description: >-
-              Figure 1a: general 1STR, d = 10, eps = 0.7, test MSE every 10 steps on 10,000 prompts, 5 seeds;
-              transformer (1 head, MLP 100), bi-GRU (500), FFN [N*d, 1000]; N = 2 to 12.
+              Figure 1a: general 1STR, d = 10, eps = 0.7, test MSE every 10 steps, 5 seeds; Transformer (1 head,
+              MLP 100), bi-GRU 500, FFN [N d, 1000]; N = 2 to 12.
             task: qstr
             task-options: {variant: general, d: 10}
             learners: [transformer, gru, mlp]
@@ -63,18 +84,13 @@ public final class Presets {
             seeds: 5
             thresholds: 0.7
             check-every: 10
-            test-size: 10000
-            learner-options:
-              transformer: {heads: 1, mlp-width: 100}
-              gru: {hidden: 500}
-              mlp: {width2: 1000}
-            """;
+            """ + ARCHITECTURES;
 
     private static final String FIG1A_SMALL = """
             description: >-
-              Figure 1a, small: general 1STR, d = 10, eps = 0.7, test MSE every 10 steps on 2,000 prompts, 3 seeds;
-              transformer (1 head, MLP 100), bi-GRU with 128 per direction (the paper: 500), FFN [N*d, 1000];
-              N = 2 to 8.
+              Figure 1a, small: the paper's architectures and settings (Transformer (1 head, MLP 100), bi-GRU 500,
+              FFN [N d, 1000]; general 1STR, d = 10, eps = 0.7, every 10 steps) with N = 2 to 8 (the paper: to 12),
+              3 seeds (5) and a test set of 2,000 prompts.
             task: qstr
             task-options: {variant: general, d: 10}
             learners: [transformer, gru, mlp]
@@ -83,16 +99,12 @@ public final class Presets {
             thresholds: 0.7
             check-every: 10
             test-size: 2000
-            learner-options:
-              transformer: {heads: 1, mlp-width: 100}
-              gru: {hidden: 128}
-              mlp: {width2: 1000}
-            """;
+            """ + ARCHITECTURES;
 
     private static final String FIG1B_PAPER = """
             description: >-
-              Figure 1b: simple 1STR, d = 10, eps = 0.02, test MSE every 100 steps on 10,000 prompts, 5 seeds;
-              transformer (1 head, MLP 100), bi-GRU (500), FFN [N*d, 1000]; N = 25 to 33.
+              Figure 1b: simple 1STR, d = 10, eps = 0.02, test MSE every 100 steps, 5 seeds; Transformer (1 head,
+              MLP 100), bi-GRU 500, FFN [N d, 1000]; N = 25 to 33.
             task: qstr
             task-options: {variant: simple, d: 10}
             learners: [transformer, gru, mlp]
@@ -100,18 +112,13 @@ public final class Presets {
             seeds: 5
             thresholds: 0.02
             check-every: 100
-            test-size: 10000
-            learner-options:
-              transformer: {heads: 1, mlp-width: 100}
-              gru: {hidden: 500}
-              mlp: {width2: 1000}
-            """;
+            """ + ARCHITECTURES;
 
     private static final String FIG1B_SMALL = """
             description: >-
-              Figure 1b, small: simple 1STR, d = 10, eps = 0.02, test MSE every 100 steps on 2,000 prompts,
-              2 seeds; transformer (1 head, MLP 100), bi-GRU with 128 per direction (the paper: 500),
-              FFN [N*d, 1000]; N = 25, 29, 33. Runs need 10^5 prompts or more: expect an hour or more on 2 cores.
+              Figure 1b, small: the paper's architectures and settings (simple 1STR, d = 10, eps = 0.02, every 100
+              steps) with N = 25, 29, 33, 2 seeds and a test set of 2,000 prompts. Runs need 10^5 prompts or more
+              and the bi-GRU 500 is slow on a CPU: expect hours on 2 cores (a GPU: minutes).
             task: qstr
             task-options: {variant: simple, d: 10}
             learners: [transformer, gru, mlp]
@@ -120,26 +127,21 @@ public final class Presets {
             thresholds: 0.02
             check-every: 100
             test-size: 2000
-            learner-options:
-              transformer: {heads: 1, mlp-width: 100}
-              gru: {hidden: 128}
-              mlp: {width2: 1000}
-            """;
+            """ + ARCHITECTURES;
 
     private static final String FIG2_PAPER = """
             description: >-
-              Figure 2: a 1-head transformer at N = 100 trained on a fixed set of 50,000 prompts (general 1STR,
-              d = 10) for up to 20 epochs, its W_Q^T W_K kept for the heat map (inspect).
+              Figure 2: a 1-head Transformer at N = 100 trained on a fixed set of 50,000 prompts in reshuffled
+              epochs, its W_Q^T W_K kept for the heat map (inspect).
             task: qstr
-            task-options: {variant: general, d: 10}
             learners: [transformer]
             N: [100]
             seeds: 1
-            thresholds: [0.7, 0.5, 0.3]
             train-set: 50000
+            shuffle: true
+            epochs: 20
             cap: 1000000
-            check-every: 50
-            test-size: 10000
+            check-every: 100
             inspect: true
             learner-options:
               transformer: {heads: 1, mlp-width: 100}
@@ -147,16 +149,16 @@ public final class Presets {
 
     private static final String FIG2_SMALL = """
             description: >-
-              Figure 2, small: a 1-head transformer at N = 20 (the paper: 100) trained on a fixed set of 10,000
-              prompts (the paper: 50,000) for up to 30 epochs, its W_Q^T W_K kept for the heat map (inspect).
+              Figure 2, small: a 1-head Transformer at N = 20 (the paper: 100) trained on a fixed set of 10,000
+              prompts (50,000) in reshuffled epochs, its W_Q^T W_K kept for the heat map (inspect); test set 2,000.
             task: qstr
-            task-options: {variant: general, d: 10}
             learners: [transformer]
             N: [20]
             seeds: 1
-            thresholds: [0.7, 0.5, 0.3]
             train-set: 10000
-            cap: 300000
+            shuffle: true
+            epochs: 20
+            cap: 200000
             check-every: 20
             test-size: 2000
             inspect: true
@@ -164,19 +166,36 @@ public final class Presets {
               transformer: {heads: 1, mlp-width: 100}
             """;
 
+    /** Figure 2 as the authors' script ran it: simple prompts, weight decay 0.2, until the loss is below 0.05. */
+    private static final String FIG2_AUTHORS = """
+            task-options: {variant: simple, d: 10}
+            thresholds: [0.5, 0.1, 0.02]
+            weight-decay: 0.2
+            stop-loss: 0.05
+            """;
+
+    /** Figure 2 as the text describes it: general prompts, the text's weight decay, 20 epochs. */
+    private static final String FIG2_TEXT = """
+            task-options: {variant: general, d: 10}
+            thresholds: [0.7, 0.5, 0.3]
+            """;
+
     private static final String FIG3_PAPER = """
             description: >-
-              Figure 3: He2 link at N = 7, lr 1e-4, eps = 0.88, q = 1 to 4; transformer with q heads,
-              bi-GRU with 500q per direction, FFN [N*d*q, 1000] (each learner's default for q); 5 seeds.
+              Figure 3: He2 link at N = 7, lr 1e-4, eps = 0.88, q = 1 to 4; Transformer with q full-width heads,
+              bi-GRU with 500q per direction, FFN [N d q, 1000] (each learner's default for q); iid pointers;
+              5 seeds.
             task: qstr
-            task-options: {variant: general, d: 10, link: he2}
+            task-options: {variant: general, d: 10, link: he2, pointers: iid}
             learners: [transformer, gru, mlp]
             N: [7]
             q: [1, 2, 3, 4]
             seeds: 5
             thresholds: 0.88
             lr: 0.0001
-            test-size: 10000
+            learner-options:
+              transformer: {mlp-width: 100, split-heads: false}
+              mlp: {width2: 1000}
             """;
 
     private static final String FIG3_SMALL = """

@@ -27,13 +27,14 @@ class ReplayParityTest {
     static Stream<Arguments> cases() {
         return Stream.of("transformer", "mlp", "gru", "lstm", "rnn")
                 .flatMap(l -> Stream.of("reference", "cpu").flatMap(b -> Stream.of(
-                        Arguments.of(l, b, null), Arguments.of(l, b, 20L), Arguments.of(l, b, 5L))));
+                        Arguments.of(l, b, null, false), Arguments.of(l, b, 20L, false), Arguments.of(l, b, 5L, false),
+                        Arguments.of(l, b, 20L, true))));
     }
 
-    @ParameterizedTest(name = "{0} on {1}, train set {2}")
+    @ParameterizedTest(name = "{0} on {1}, train set {2}, shuffled {3}")
     @MethodSource("cases")
-    void aReplayedRunIsBitIdenticalToARunAfresh(String learner, String backendName, Long trainSet) {
-        RunSpec spec = RealLearners.spec(learner, backendName).trainSet(trainSet).build();
+    void aReplayedRunIsBitIdenticalToARunAfresh(String learner, String backendName, Long trainSet, boolean shuffle) {
+        RunSpec spec = RealLearners.spec(learner, backendName).trainSet(trainSet).shuffle(shuffle).build();
         TaskProvider qstr = RealLearners.SERVICES.task("qstr");
         RealLearners.Recording replayed = new RealLearners.Recording(learner, true);
         RealLearners.Recording afresh = new RealLearners.Recording(learner, false);
