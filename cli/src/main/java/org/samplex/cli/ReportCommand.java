@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.samplex.experiment.Json;
@@ -14,6 +15,7 @@ import org.samplex.experiment.report.Analysis;
 import org.samplex.experiment.report.Report;
 import org.samplex.experiment.report.Slope;
 import org.samplex.experiment.sweep.ResultStore;
+import org.samplex.experiment.sweep.SweepFolder;
 import org.samplex.experiment.sweep.ResultStore.StoredRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -62,13 +64,24 @@ final class ReportCommand implements Callable<Integer> {
                 }
             }
         }
-        List<Path> written = Report.write(dir, runs, failures);
+        List<Path> written = Report.write(dir, planDescription(), runs, failures);
         PrintWriter out = spec.commandLine().getOut();
         out.println("report of " + (runs.size() + failures.size()) + " runs (" + failures.size() + " failed) in "
                 + dir + ": " + String.join(", ", written.stream().map(p -> p.getFileName().toString()).toList()));
         printSlopes(out, Analysis.of(runs));
         out.flush();
         return 0;
+    }
+
+    /** The description of the plan saved in the folder (a preset's says what it reproduces), or null. */
+    private String planDescription() {
+        try {
+            Map<?, ?> saved = SweepFolder.savedPlan(dir);
+            return saved != null && saved.get("plan") instanceof Map<?, ?> plan
+                    && plan.get("description") instanceof String d ? d : null;
+        } catch (RuntimeException unreadable) {
+            return null; // the report stands without it
+        }
     }
 
     /** One line per threshold and series: slope [95% interval] over which N, and whether censoring affects it. */

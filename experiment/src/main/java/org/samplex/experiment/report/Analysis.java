@@ -140,6 +140,55 @@ public final class Analysis {
         return seriesOf.get(r);
     }
 
+    /** q of a run: its task option "q", 1 when it has none. */
+    public static int q(RunRecord r) {
+        return r.spec().taskOptions().get("q") instanceof Number q ? q.intValue() : 1;
+    }
+
+    /**
+     * Whether the sweep varies q at a single N (the paper's Figure 3): its n* is then drawn against q, one line per
+     * learner, since each learner's width follows q and the series split by it.
+     */
+    public boolean againstQ() {
+        return ns.size() == 1 && runs.stream().map(Analysis::q).distinct().count() > 1;
+    }
+
+    /** The q of the runs, ascending. */
+    public List<Integer> qs() {
+        return runs.stream().map(Analysis::q).distinct().sorted().toList();
+    }
+
+    /** The learners of the runs, in series order. */
+    public List<String> learners() {
+        return series.stream().map(s -> first(s).spec().learner()).distinct().toList();
+    }
+
+    /** The cell of a learner at q (its series with that q, at the single N), or null. */
+    public Cell cellAtQ(String learner, int q, double threshold) {
+        for (String s : series) {
+            RunRecord r = first(s);
+            if (r.spec().learner().equals(learner) && q(r) == q) {
+                return cell(s, ns.getFirst(), threshold);
+            }
+        }
+        return null;
+    }
+
+    /** The first run of a series (its learner and learner options stand for the series'). */
+    public RunRecord first(String series) {
+        return runs.stream().filter(r -> seriesOf.get(r).equals(series)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no series '" + series + "'"));
+    }
+
+    /** The series' name beside a paper figure ({@link PaperFigure#nameOf}), or its label when there is none. */
+    public String name(String series, PaperFigure figure) {
+        if (figure == null) {
+            return series;
+        }
+        RunRecord r = first(series);
+        return figure.nameOf(series, r.spec().learner(), r.spec().learnerOptions());
+    }
+
     public List<Integer> ns() {
         return ns;
     }

@@ -13,11 +13,28 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 
 /**
- * Heat maps of a learner's matrices (spec section 5, Figure 2), drawn by hand: a diverging blue-white-red scale
- * centred on 0 for signed matrices such as W_Q^T W_K, a white-to-blue scale from 0 for attention weights, and the
- * token's blocks (content x, own position code, pointer codes) marked when the task says how wide they are.
+ * Heat maps of a learner's matrices (docs/qstr.md section 5, Figure 2), drawn by hand: a diverging blue-white-red
+ * scale centred on 0 for signed matrices such as W_Q^T W_K, a white-to-blue scale from 0 for attention weights, the
+ * paper's view of |W_Q^T W_K| on a power scale, and the token's blocks (content x, own position code, pointer codes)
+ * marked when the task says how wide they are.
  */
 final class HeatMaps {
+
+    /** How values become colours. */
+    enum Shade {
+        /** Blue below 0, red above, symmetric about 0. */
+        SIGNED,
+        /** White at 0 to dark blue at the largest value. */
+        POSITIVE,
+        /**
+         * |v| on a power scale, as the paper draws Figure 2: white at 0 to dark blue at the largest |v|, the shade
+         * growing as (|v| / max)^{@link #GAMMA}, so that small entries stay visible beside the diagonal.
+         */
+        ABS_POWER;
+
+        /** The exponent of {@link #ABS_POWER}. */
+        static final double GAMMA = 0.5;
+    }
 
     /** A named range [from, to) of rows and columns. */
     record Block(String name, int from, int to) {
@@ -56,13 +73,13 @@ final class HeatMaps {
     /**
      * Draws {@code m} (rows by columns) and writes {@code name}.png and {@code name}.svg.
      *
-     * @param signed   a diverging scale symmetric about 0 (else 0 to the largest value)
+     * @param shade    how values become colours
      * @param blocks   blocks to rule off and label on both axes (empty: position numbers instead)
      * @param rowTitle what a row is; {@code colTitle} what a column is
      */
-    static Figure draw(double[][] m, boolean signed, List<Block> blocks, String title, String rowTitle,
+    static Figure draw(double[][] m, Shade shade, List<Block> blocks, String title, String rowTitle,
                        String colTitle, String name, String caption, Path dir) throws IOException {
-        Layout layout = new Layout(m, signed, title);
+        Layout layout = new Layout(m, shade, title);
         BufferedImage image = new BufferedImage(layout.width, layout.height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setColor(Color.WHITE);
@@ -84,7 +101,7 @@ final class HeatMaps {
         private static final int MARGIN = 120;
         private static final int TOP = 78;
         private final double[][] m;
-        private final boolean signed;
+        private final Shade shade;
         private final String title;
         private final int rows;
         private final int cols;
@@ -96,9 +113,9 @@ final class HeatMaps {
         /** The matrix's left edge: the margin, more when a long title widens the picture (centred then). */
         private final double left;
 
-        Layout(double[][] m, boolean signed, String title) {
+        Layout(double[][] m, Shade shade, String title) {
             this.m = m;
-            this.signed = signed;
+            this.shade = shade;
             this.title = title;
             rows = m.length;
             cols = rows == 0 ? 0 : m[0].length;
@@ -114,8 +131,8 @@ final class HeatMaps {
                 }
             }
             double abs = Math.max(Math.abs(min), Math.abs(max));
-            lo = signed ? -abs : 0;
-            hi = signed ? abs : max;
+            lo = shade == Shade.SIGNED ? -abs : 0;
+            hi = shade == Shade.POSITIVE ? max : abs;
             // room for the title: about 9.5 pixels a character at 16 points bold
             width = (int) Math.ceil(Math.max(MARGIN + cell * cols + 150, 9.5 * title.length() + 40));
             left = MARGIN + (width - (MARGIN + cell * cols + 150)) / 2;
@@ -129,11 +146,14 @@ final class HeatMaps {
             if (hi <= lo) {
                 return Color.WHITE;
             }
-            if (signed) {
-                double t = Math.max(-1, Math.min(1, v / hi));
-                return blend(Color.WHITE, t < 0 ? NEGATIVE : POSITIVE, Math.abs(t));
-            }
-            return blend(Color.WHITE, HIGH, Math.max(0, Math.min(1, (v - lo) / (hi - lo))));
+            return switch (shade) {
+                case SIGNED -> {
+                    double t = Math.max(-1, Math.min(1, v / hi));
+                    yield blend(Color.WHITE, t < 0 ? NEGATIVE : POSITIVE, Math.abs(t));
+                }
+                case POSITIVE -> blend(Color.WHITE, HIGH, Math.max(0, Math.min(1, (v - lo) / (hi - lo))));
+                case ABS_POWER -> blend(Color.WHITE, HIGH, Math.pow(Math.min(1, Math.abs(v) / hi), Shade.GAMMA));
+            };
         }
 
         private static Color blend(Color a, Color b, double t) {
@@ -184,14 +204,16 @@ final class HeatMaps {
         private void colourBar(Painter p, double x, double h) {
             int steps = 100;
             for (int k = 0; k < steps; k++) {
-                double v = hi - (hi - lo) * (k + 0.5) / steps;
+                double f = 1 - (k + 0.5) / steps; // the shade, top 1 to bottom 0
+                double v = shade == Shade.ABS_POWER ? hi * Math.pow(f, 1 / Shade.GAMMA) : lo + (hi - lo) * f;
                 p.rect(x, TOP + h * k / steps, 18, h / steps + 0.5, colour(v));
             }
             p.line(x, TOP, x + 18, TOP, RULE, 1f);
             p.line(x, TOP + h, x + 18, TOP + h, RULE, 1f);
             p.text(x + 24, TOP + 5, Format.decimalTick(hi), 11, false, Painter.Anchor.START, false);
-            p.text(x + 24, TOP + h / 2 + 4, Format.decimalTick((lo + hi) / 2), 11, false, Painter.Anchor.START,
-                    false);
+            // the middle of the bar: the value whose shade is half way (on the power scale, max 0.5^(1/gamma))
+            double mid = shade == Shade.ABS_POWER ? hi * Math.pow(0.5, 1 / Shade.GAMMA) : (lo + hi) / 2;
+            p.text(x + 24, TOP + h / 2 + 4, Format.decimalTick(mid), 11, false, Painter.Anchor.START, false);
             p.text(x + 24, TOP + h + 4, Format.decimalTick(lo), 11, false, Painter.Anchor.START, false);
         }
     }

@@ -23,7 +23,13 @@ public record PaperFigure(String name, String what, String variant, double thres
                           Map<String, String> learners) {
 
     private static final Map<String, String> ARCHITECTURES = ordered("transformer", "Transformer (1 head, MLP 100)",
-            "gru", "bi-GRU (500)", "mlp", "FFN [N*d, 1000]");
+            "gru", "bi-GRU 500", "mlp", "FFN [N d, 1000]");
+
+    /** The learner options that make each learner the paper's architecture (defaults resolved). */
+    private static final Map<String, Map<String, Object>> PAPER_OPTIONS = Map.of(
+            "transformer", Map.of("heads", 1, "mlp-width", 100),
+            "gru", Map.of("hidden", 500, "bidirectional", true),
+            "mlp", Map.of("width2", 1000));
 
     /** General 1STR, eps = 0.7, N = 2..12. */
     public static final PaperFigure FIGURE_1A = new PaperFigure("Figure 1a", "general 1STR, eps = 0.7", "general",
@@ -43,6 +49,12 @@ public record PaperFigure(String name, String what, String variant, double thres
 
     public static final List<PaperFigure> ALL = List.of(FIGURE_1A, FIGURE_1B);
 
+    /** The figure this sweep measures at this threshold, or null when it measures none. */
+    public static PaperFigure of(Analysis a, double threshold) {
+        return ALL.stream().filter(p -> Double.compare(p.threshold, threshold) == 0 && p.matches(a)).findFirst()
+                .orElse(null);
+    }
+
     /** The paper's N for this figure, ascending. */
     public List<Integer> paperN() {
         return nStar.values().iterator().next().keySet().stream().sorted().toList();
@@ -61,6 +73,39 @@ public record PaperFigure(String name, String what, String variant, double thres
                 && a.runs().stream().allMatch(r -> r.spec().trainSet() == null)
                 && a.thresholds().stream().anyMatch(t -> Double.compare(t, threshold) == 0)
                 && a.ns().stream().anyMatch(paperN()::contains);
+    }
+
+    /** The paper's value for a learner at N as a number ("~2.5k" is 2500), or NaN when the paper has none. */
+    public double value(String learner, int n) {
+        String v = nStar.getOrDefault(learner, Map.of()).get(n);
+        if (v == null) {
+            return Double.NaN;
+        }
+        String t = v.replace("~", "").strip();
+        double scale = t.endsWith("k") ? 1e3 : t.endsWith("M") ? 1e6 : 1;
+        return Double.parseDouble(t.replaceAll("[kM]$", "")) * scale;
+    }
+
+    /**
+     * How a series is named beside this figure: the paper's name for its architecture when the learner's options are
+     * the paper's ("bi-GRU 500"), else what it is and what it stands in for ("gru hidden=128, substitute for the
+     * paper's bi-GRU 500"); a learner the figure does not have keeps its series label. An option the record does
+     * not hold is not taken to differ.
+     *
+     * @param options the series' resolved learner options
+     */
+    public String nameOf(String series, String learner, Map<String, Object> options) {
+        String paperName = learners.get(learner);
+        Map<String, Object> wanted = PAPER_OPTIONS.get(learner);
+        if (paperName == null || wanted == null || !series.equals(learner)) {
+            return series;
+        }
+        List<String> differ = wanted.entrySet().stream()
+                .filter(e -> options.containsKey(e.getKey())
+                        && !String.valueOf(e.getValue()).equals(String.valueOf(options.get(e.getKey()))))
+                .map(e -> e.getKey() + "=" + options.get(e.getKey())).toList();
+        return differ.isEmpty() ? paperName
+                : learner + " " + String.join(" ", differ) + ", substitute for the paper's " + paperName;
     }
 
     private static Map<Integer, String> row(int[] n, String... values) {

@@ -24,8 +24,8 @@ import org.samplex.experiment.RunRecord;
 import org.samplex.experiment.RunRecord.CurvePoint;
 
 /**
- * The report's line plots, drawn with XChart: n* against N on log-log axes (one file per threshold) and test MSE
- * against prompts seen (one file per N). Rendering needs no display: the JVM is made headless unless the caller
+ * The report's line plots: n* against N on log-log axes (one file per threshold, drawn by {@link LogChart}) and test
+ * MSE against prompts seen (one file per N, drawn with XChart). Rendering needs no display: the JVM is made headless unless the caller
  * chose otherwise.
  */
 final class Plots {
@@ -55,50 +55,34 @@ final class Plots {
         return new Color(c.getRed(), c.getGreen(), c.getBlue(), alpha);
     }
 
-    /** n* against N for one threshold: seeds as points (censored ones as triangles at the cap), medians, fits. */
-    static Figure nStar(Analysis a, double threshold, Path dir) throws IOException {
+    /**
+     * n* against N for one threshold on log-log axes with ticks at 1-2-5 steps: seeds as faint points (censored ones
+     * as triangles at the cap), medians joined, the fitted line dashed, and the paper's values as hollow circles when
+     * the sweep measures a figure of the paper ({@code figure}, else null); series named as the paper names them.
+     */
+    static Figure nStar(Analysis a, double threshold, PaperFigure figure, Path dir) throws IOException {
         String eps = Format.threshold(threshold);
-        XYChart chart = chart("n* against N, eps = " + eps, "N (sequence length, log scale)",
-                "n* (training prompts to test MSE < " + eps + ", log scale)");
-        // XChart 3.8.8 drops the logarithmic scale when a tick formatting function is set: patterns only
-        chart.getStyler().setXAxisDecimalPattern("0");
-        chart.getStyler().setYAxisDecimalPattern("#,##0");
-        if (!a.ns().isEmpty()) {
-            chart.getStyler().setXAxisMin(a.ns().getFirst() / 1.12);
-            chart.getStyler().setXAxisMax(axisEnd(a.ns().getLast()));
-        }
+        LogChart chart = new LogChart("n* against N, eps = " + eps, "N (sequence length, log scale)",
+                "n* (training prompts to test MSE < " + eps + ", log scale)", true);
         boolean anyCensored = false;
         for (int s = 0; s < a.series().size(); s++) {
-            anyCensored |= addSeries(chart, a, s, threshold);
+            anyCensored |= addSeries(chart, a, s, threshold, figure);
         }
-        double[] values = a.observations().stream().filter(o -> o.threshold() == threshold)
-                .mapToDouble(Observation::value).filter(Double::isFinite).toArray();
-        double yMin = Arrays.stream(values).min().orElse(1);
-        double yMax = Arrays.stream(values).max().orElse(1);
-        // labels at every 1-9 x 10^k crowd each other over more than a decade or so
-        chart.getStyler().setYAxisLogarithmicDecadeOnly(yMax > 30 * yMin);
-        String caption = "Each point is one seed (spread sideways a little so that they do not hide each other); "
-                + "diamonds joined by a solid line are the medians over seeds at each N; the dashed line is the "
-                + "least-squares fit of log n* on log N through the medians, with its slope and 95% bootstrap "
+        String caption = "Each faint point is one seed (spread sideways a little so that they do not hide each "
+                + "other); diamonds joined by a solid line are the medians over seeds at each N; the dashed line is "
+                + "the least-squares fit of log n* on log N through the medians, with its slope and 95% bootstrap "
                 + "interval over seeds in the legend."
+                + (figure == null ? "" : " Hollow circles are the paper's values (" + figure.name() + ", means of 5 "
+                + "runs read off its plot, measured with the authors' code).")
                 + (anyCensored ? " Triangles are censored runs, drawn at their cap: their n* is only known to be "
                 + "larger, so medians and slopes that include them are lower-bound-affected." : "");
-        return save(chart, "nstar_eps" + eps, "n* against N, eps = " + eps, caption, dir);
+        return chart.save("nstar_eps" + eps, caption, dir);
     }
 
-    /**
-     * Where the N axis ends: the log axis labels only d x 10^k, so when the next such value is near the largest N
-     * the axis runs to it and the right end is labelled; otherwise a little past the largest N.
-     */
-    static double axisEnd(double nMax) {
-        double decade = Math.pow(10, Math.floor(Math.log10(nMax * 1.05)));
-        double tick = Math.ceil(nMax * 1.05 / decade) * decade;
-        return tick <= 1.6 * nMax ? tick : nMax * 1.12;
-    }
-
-    /** One series of the n* plot: its seeds, medians and fitted line; true when it has censored runs. */
-    private static boolean addSeries(XYChart chart, Analysis a, int s, double threshold) {
+    /** One series of the n* plot: its seeds, medians, fit and paper values; true when it has censored runs. */
+    private static boolean addSeries(LogChart chart, Analysis a, int s, double threshold, PaperFigure figure) {
         String series = a.series().get(s);
+        String name = a.name(series, figure);
         Color c = colour(s);
         List<double[]> crossed = new ArrayList<>();
         List<double[]> censored = new ArrayList<>();
@@ -121,25 +105,76 @@ final class Plots {
         if (medians.isEmpty()) {
             return false;
         }
-        points(chart, series + " seeds", crossed, c, false);
-        if (!censored.isEmpty()) {
-            points(chart, series + " censored (n* > cap)", censored, c, true).setShowInLegend(true);
-        }
-        XYSeries m = chart.addSeries(series + " median", column(medians, 0), column(medians, 1));
-        m.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
-        m.setMarker(SeriesMarkers.DIAMOND).setMarkerColor(c);
-        m.setLineColor(c).setLineStyle(new BasicStroke(2.2f));
+        chart.add(layer(null, faded(c, 110), crossed, Painter.Mark.CIRCLE, true, LogChart.Join.NONE));
+        chart.add(layer(name + ": censored (n* > cap)", c, censored, Painter.Mark.TRIANGLE, true,
+                LogChart.Join.NONE));
+        chart.add(layer(name + ": median", c, medians, Painter.Mark.DIAMOND, true, LogChart.Join.SOLID));
         Slope slope = a.slope(series, threshold);
         if (slope.defined()) {
             double lo = slope.ns().getFirst();
             double hi = slope.ns().getLast();
-            XYSeries f = chart.addSeries(series + " fit: slope " + Format.slope(slope), new double[] {lo, hi},
-                    new double[] {Math.exp(slope.fit().at(Math.log(lo))), Math.exp(slope.fit().at(Math.log(hi)))});
-            f.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
-            f.setMarker(SeriesMarkers.NONE);
-            f.setLineColor(c).setLineStyle(SeriesLines.DASH_DASH);
+            chart.add(layer("fit: slope " + Format.slope(slope), c, List.of(
+                    new double[] {lo, Math.exp(slope.fit().at(Math.log(lo)))},
+                    new double[] {hi, Math.exp(slope.fit().at(Math.log(hi)))}), null, true, LogChart.Join.DASHED));
+        }
+        if (figure != null) {
+            String learner = a.first(series).spec().learner();
+            List<double[]> paper = new ArrayList<>();
+            for (int n : figure.paperN()) {
+                double v = figure.value(learner, n);
+                if (Double.isFinite(v) && a.ns().contains(n) && series.equals(learner)) {
+                    paper.add(new double[] {n, v});
+                }
+            }
+            chart.add(layer("paper", c, paper, Painter.Mark.CIRCLE, false, LogChart.Join.NONE));
         }
         return !censored.isEmpty();
+    }
+
+    /**
+     * n* against q at one N for one threshold (the paper's Figure 3): one line of medians per learner, seeds as faint
+     * points, censored runs as triangles at their cap; q on a linear axis, n* on a log axis with 1-2-5 ticks.
+     */
+    static Figure nStarAgainstQ(Analysis a, double threshold, Path dir) throws IOException {
+        String eps = Format.threshold(threshold);
+        int n = a.ns().getFirst();
+        LogChart chart = new LogChart("n* against q, N = " + n + ", eps = " + eps, "q (pointers per token)",
+                "n* (training prompts to test MSE < " + eps + ", log scale)", false);
+        List<String> learners = a.learners();
+        for (int l = 0; l < learners.size(); l++) {
+            Color c = colour(l);
+            List<double[]> seeds = new ArrayList<>();
+            List<double[]> censored = new ArrayList<>();
+            List<double[]> medians = new ArrayList<>();
+            for (int q : a.qs()) {
+                Cell cell = a.cellAtQ(learners.get(l), q, threshold);
+                if (cell == null || cell.values().length == 0) {
+                    continue;
+                }
+                for (Observation o : cell.observations()) {
+                    if (o.outcome() != Observation.Outcome.DIVERGED) {
+                        double x = q + 0.04 * (l - (learners.size() - 1) / 2.0);
+                        (o.outcome() == Observation.Outcome.CENSORED ? censored : seeds).add(new double[] {x, o.value()});
+                    }
+                }
+                medians.add(new double[] {q, cell.median()});
+            }
+            chart.add(layer(null, faded(c, 110), seeds, Painter.Mark.CIRCLE, true, LogChart.Join.NONE));
+            chart.add(layer(learners.get(l) + ": censored (n* > cap)", c, censored, Painter.Mark.TRIANGLE, true,
+                    LogChart.Join.NONE));
+            chart.add(layer(learners.get(l) + ": median", c, medians, Painter.Mark.DIAMOND, true,
+                    LogChart.Join.SOLID));
+        }
+        String caption = "One line per learner: the median n* over seeds at each q (diamonds); faint points are the "
+                + "seeds, triangles censored runs drawn at their cap (their n* is only known to be larger). Each "
+                + "learner's width follows q (see the summary's learner options).";
+        return chart.save("nstar_q_eps" + eps, caption, dir);
+    }
+
+    /** A layer of points; one without points has no legend entry. */
+    private static LogChart.Layer layer(String label, Color c, List<double[]> xy, Painter.Mark mark, boolean filled,
+                                        LogChart.Join join) {
+        return new LogChart.Layer(xy.isEmpty() ? null : label, c, column(xy, 0), column(xy, 1), mark, filled, join);
     }
 
     /** Test MSE against prompts seen at one N: one line per series (its lowest seed), the other seeds faint. */
@@ -188,18 +223,6 @@ final class Plots {
                 + "Dotted grey lines are the thresholds. A run stops when it has crossed every threshold, so "
                 + "its line ends there.";
         return save(chart, "curves_N" + n, "Test MSE against prompts seen, N = " + n, caption, dir);
-    }
-
-    private static XYSeries points(XYChart chart, String name, List<double[]> xy, Color c, boolean censored) {
-        if (xy.isEmpty()) {
-            return null;
-        }
-        XYSeries p = chart.addSeries(name, column(xy, 0), column(xy, 1));
-        p.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-        p.setMarker(censored ? SeriesMarkers.TRIANGLE_UP : SeriesMarkers.CIRCLE);
-        p.setMarkerColor(censored ? c : faded(c, 110));
-        p.setShowInLegend(false);
-        return p;
     }
 
     private static double[] column(List<double[]> rows, int i) {

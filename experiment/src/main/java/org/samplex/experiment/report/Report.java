@@ -38,6 +38,15 @@ public final class Report {
      * @param failures the runs that failed
      */
     public static List<Path> write(Path dir, List<RunRecord> runs, List<FailedRun> failures) throws IOException {
+        return write(dir, null, runs, failures);
+    }
+
+    /**
+     * As {@link #write(Path, List, List)}, with a sentence on what was run (a plan's description) at the top of the
+     * summary, or null for none.
+     */
+    public static List<Path> write(Path dir, String about, List<RunRecord> runs, List<FailedRun> failures)
+            throws IOException {
         Files.createDirectories(dir);
         Analysis a = Analysis.of(runs);
         List<Path> written = new ArrayList<>();
@@ -50,7 +59,8 @@ public final class Report {
                 boolean anyValue = a.observations().stream().anyMatch(o -> o.threshold() == t
                         && o.outcome() != Observation.Outcome.DIVERGED);
                 if (anyValue) {
-                    nStarPlots.add(Plots.nStar(a, t, dir));
+                    nStarPlots.add(a.againstQ() ? Plots.nStarAgainstQ(a, t, dir)
+                            : Plots.nStar(a, t, PaperFigure.of(a, t), dir));
                 }
             }
             for (int n : a.ns()) {
@@ -77,7 +87,7 @@ public final class Report {
         Files.writeString(csv, csv(a), StandardCharsets.UTF_8);
         written.add(csv);
 
-        Doc doc = Summary.build(dir, a, failures, nStarPlots, curvePlots, artifactPlots);
+        Doc doc = Summary.build(dir, about, a, failures, nStarPlots, curvePlots, artifactPlots);
         String note = plotProblem == null ? "" : "Plots were not drawn on this machine (" + plotProblem
                 + "); `samplex report` on a machine with fonts draws them from the same store.";
         Path md = dir.resolve("summary.md");
@@ -127,14 +137,15 @@ public final class Report {
                 String who = series + ", N = " + n + ", seed " + r.spec().seed();
                 String base = "artifact_" + slug(series) + "_N" + n + "_seed" + r.spec().seed() + "_";
                 for (Map.Entry<String, double[][]> e : r.artifacts().entrySet()) {
-                    out.add(artifact(e.getKey(), e.getValue(), who, base + slug(e.getKey()), r, dir));
+                    out.addAll(artifact(e.getKey(), e.getValue(), who, base + slug(e.getKey()), r, dir));
                 }
             }
         }
         return out;
     }
 
-    private static Figure artifact(String key, double[][] m, String who, String name, RunRecord r, Path dir)
+    /** The heat maps of one matrix: W_Q^T W_K twice (the paper's |.| on a power scale, and signed), others once. */
+    private static List<Figure> artifact(String key, double[][] m, String who, String name, RunRecord r, Path dir)
             throws IOException {
         String head = key.contains(".") ? key.substring(key.lastIndexOf('.') + 1).replaceFirst("^head", "head ")
                 : "";
@@ -143,23 +154,29 @@ public final class Report {
             Map<String, Object> task = r.provenance().get("task") instanceof Map<?, ?> t
                     ? (Map<String, Object>) t : Map.of();
             List<HeatMaps.Block> blocks = HeatMaps.tokenBlocks(task, m.length == 0 ? 0 : m[0].length);
-            String caption = "W_Q^T W_K of " + head + " (" + who + "): entry (a, b) weighs feature a of the query "
-                    + "token against feature b of the key token (red positive, blue negative, scale symmetric "
-                    + "about 0). Blocks: x the content, E_i the token's own position code, E_t the code of the "
-                    + "position it points to. Retrieval shows as a diagonal in the block pairing the query's "
-                    + "E_t with the key's E_i (spec section 5, Figure 2).";
-            return HeatMaps.draw(m, true, blocks, "W_Q^T W_K, " + head + " (" + who + ")", "query feature",
-                    "key feature", name, caption, dir);
+            String blocksText = "Blocks, ruled at d and d + d_e: x the content, E_i the token's own position code, "
+                    + "E_t the code of the position it points to. Retrieval shows as a diagonal in the block pairing "
+                    + "the query's E_t with the key's E_i (docs/qstr.md section 5, Figure 2).";
+            String paperCaption = "|W_Q^T W_K| of " + head + " (" + who + ") as the paper draws Figure 2: the size "
+                    + "of entry (a, b), the weight of feature a of the query token against feature b of the key token, "
+                    + "on a power colour scale (shade (|v| / max)^" + HeatMaps.Shade.GAMMA + ", white 0). " + blocksText;
+            String signedCaption = "W_Q^T W_K of " + head + " (" + who + ") with its signs (red positive, blue "
+                    + "negative, scale symmetric about 0). " + blocksText;
+            String title = "W_Q^T W_K, " + head + " (" + who + ")";
+            return List.of(HeatMaps.draw(m, HeatMaps.Shade.ABS_POWER, blocks, "|" + title.replaceFirst(",", "|,"),
+                            "query feature", "key feature", name + "_abs", paperCaption, dir),
+                    HeatMaps.draw(m, HeatMaps.Shade.SIGNED, blocks, title, "query feature", "key feature", name,
+                            signedCaption, dir));
         }
         if (key.startsWith("attention.")) {
             String caption = "Softmax attention weights of " + head + " on test prompt 0 (" + who + "): row i is "
                     + "the query position, column t the key position; every row sums to 1 (white 0, dark the "
                     + "largest weight).";
-            return HeatMaps.draw(m, false, List.of(), "Attention, " + head + ", test prompt 0 (" + who + ")",
-                    "query position i", "key position t", name, caption, dir);
+            return List.of(HeatMaps.draw(m, HeatMaps.Shade.POSITIVE, List.of(), "Attention, " + head
+                    + ", test prompt 0 (" + who + ")", "query position i", "key position t", name, caption, dir));
         }
-        return HeatMaps.draw(m, true, List.of(), key + " (" + who + ")", "row", "column", name,
-                "The learner's matrix " + key + " (" + who + ").", dir);
+        return List.of(HeatMaps.draw(m, HeatMaps.Shade.SIGNED, List.of(), key + " (" + who + ")", "row", "column",
+                name, "The learner's matrix " + key + " (" + who + ").", dir));
     }
 
     static String slug(String s) {

@@ -12,10 +12,25 @@ final class Summary {
     private Summary() {
     }
 
-    static Doc build(Path dir, Analysis a, List<Report.FailedRun> failures, List<Figure> nStarPlots,
+    static Doc build(Path dir, String about, Analysis a, List<Report.FailedRun> failures, List<Figure> nStarPlots,
                      List<Figure> curvePlots, List<Figure> artifactPlots) {
         Doc doc = new Doc().heading(1, "samplex report: " + dir.toAbsolutePath().getFileName());
+        String headline = Protocol.headline(a);
+        if (headline != null) {
+            doc.paragraph(headline);
+        }
+        if (about != null) {
+            doc.paragraph("What was run: " + about);
+        }
         doc.paragraph(counts(a, failures));
+        if (!a.runs().isEmpty()) {
+            doc.paragraph(Protocol.convention(a));
+            for (String line : new String[] {Protocol.resolution(a), Protocol.choices(a)}) {
+                if (line != null) {
+                    doc.paragraph(line);
+                }
+            }
+        }
         if (!a.series().isEmpty()) {
             doc.paragraph("Series: " + String.join("; ", a.series()) + ". Settings shared by every run: "
                     + a.sharedSettings().entrySet().stream().filter(e -> !e.getKey().startsWith("learner_options."))
@@ -32,6 +47,9 @@ final class Summary {
                 + "each N, " + Estimators.RESAMPLES + " times, with a fixed random seed, so the same runs always "
                 + "give the same interval.");
         for (double t : a.thresholds()) {
+            if (a.againstQ()) {
+                againstQ(doc, a, t);
+            }
             threshold(doc, a, t);
         }
         for (PaperFigure p : PaperFigure.ALL) {
@@ -97,6 +115,23 @@ final class Summary {
                 .table(List.of("series", "slope", "95% bootstrap interval", "N used", "note"), slopes);
     }
 
+    /** The table of n* against q, one row per learner (the paper's Figure 3). */
+    private static void againstQ(Doc doc, Analysis a, double t) {
+        doc.heading(2, "n* against q, N = " + a.ns().getFirst() + ", eps = " + Format.threshold(t));
+        List<String> header = new ArrayList<>(List.of("learner"));
+        a.qs().forEach(q -> header.add("q = " + q));
+        List<List<String>> rows = new ArrayList<>();
+        for (String learner : a.learners()) {
+            List<String> row = new ArrayList<>(List.of(learner));
+            for (int q : a.qs()) {
+                row.add(cell(a.cellAtQ(learner, q, t)));
+            }
+            rows.add(row);
+        }
+        doc.paragraph("n*: median [min, max] over seeds, by learner and q; the paper's Figure 3 shows the gap "
+                + "between the architectures growing with q.").table(header, rows);
+    }
+
     private static List<String> slopeRow(String series, Slope s) {
         if (!s.defined()) {
             return List.of(series, "n/a", "", ns(s), "fewer than two N with a value");
@@ -144,10 +179,12 @@ final class Summary {
 
     private static void paper(Doc doc, Analysis a, PaperFigure p) {
         doc.heading(2, "Beside the paper: " + p.name() + " (" + p.what() + ")");
-        doc.paragraph("The paper's numbers are means over 5 runs read off its plots (spec section 5; `~` marks a "
-                + "rough reading), for its architectures: " + p.learners().entrySet().stream()
+        doc.paragraph("The paper's numbers are means over 5 runs read off its plots (docs/qstr.md section 5; `~` "
+                + "marks a rough reading), measured with the authors' code (convention `authors-code`), for its "
+                + "architectures: " + p.learners().entrySet().stream()
                 .map(e -> e.getKey() + " = " + e.getValue()).collect(Collectors.joining(", "))
-                + ". Ours are medians over seeds with this sweep's settings (above).");
+                + ". Ours are medians over seeds with this sweep's settings (above); in brackets the ratio ours / "
+                + "paper, in bold where it is outside [" + Protocol.RATIO_LO + ", " + Protocol.RATIO_HI + "].");
         List<Integer> ns = p.paperN().stream().filter(a.ns()::contains).toList();
         List<String> header = new ArrayList<>(List.of("series"));
         ns.forEach(n -> header.add("N = " + n + ": ours / paper"));
@@ -158,12 +195,9 @@ final class Summary {
             if (paper == null) {
                 continue;
             }
-            List<String> row = new ArrayList<>(List.of(s));
+            List<String> row = new ArrayList<>(List.of(a.name(s, p)));
             for (int n : ns) {
-                Cell c = a.cell(s, n, p.threshold());
-                String ours = c == null || c.values().length == 0 ? "-"
-                        : (c.medianIsLowerBound() ? ">" : "") + Format.count(c.median());
-                row.add(ours + " / " + paper.get(n));
+                row.add(Protocol.versus(a.cell(s, n, p.threshold()), p.value(learner, n), paper.get(n)));
             }
             rows.add(row);
         }
@@ -176,7 +210,7 @@ final class Summary {
                 Double theirs = p.slopes().get(learnerOf(a, s));
                 Slope ours = a.slope(s, p.threshold(), lo, hi);
                 if (theirs != null && ours.defined()) {
-                    slopes.add(List.of(s, Format.slope(ours) + (ours.lowerBoundAffected() ? " (lower-bound-affected)"
+                    slopes.add(List.of(a.name(s, p), Format.slope(ours) + (ours.lowerBoundAffected() ? " (lower-bound-affected)"
                             : ""), "about " + theirs));
                 }
             }

@@ -127,7 +127,16 @@ class ReportTest {
         assertTrue(Math.abs(slope - 0.7) < 0.1, "the synthetic slope 0.7 up to rounding to checks: " + slope);
         assertTrue(Double.parseDouble(m.group(2)) <= slope && slope <= Double.parseDouble(m.group(3)));
         assertTrue(md.contains("Beside the paper: Figure 1a"), md);
-        assertTrue(md.contains(" / 3.0k |") && md.contains(" / 16.2k |"), "the paper's numbers beside ours");
+        assertTrue(md.contains(" / 3.0k (") && md.contains(" / 16.2k ("), "the paper's numbers beside ours: " + md);
+        String mlpPaper = md.lines().filter(l -> l.startsWith("| FFN [N d, 1000] |")).findFirst()
+                .orElseThrow(() -> new AssertionError("the paper's name for the mlp: " + md));
+        assertTrue(mlpPaper.contains(">200k / ~38.5k (**5.19 outside**)"), "a ratio outside [0.67, 1.5] is flagged: "
+                + mlpPaper);
+        assertTrue(md.startsWith("# samplex report") && md.lines().skip(2).findFirst().orElse("")
+                .startsWith("**Headline** (eps = 0.7, N 2 to 8): slopes of log n* on log N Transformer (1 head, MLP 100) 0.66"), md);
+        assertTrue(md.contains("The paper's plotted numbers were produced by the authors' code, that is under "
+                + "`authors-code`"), md);
+        assertTrue(md.contains("(64 x 10 = 640)"), "the resolution of n*: " + md);
         assertTrue(md.contains("## Failed runs") && md.contains("`abc123`") && md.contains("gru, N = 8, seed 7")
                 && md.contains("OutOfMemoryError"), md);
         assertFalse(md.contains("\tat somewhere"), "only the error's first line");
@@ -146,7 +155,7 @@ class ReportTest {
                     .substring(0, Math.min(60, refs.group(2).length())));
             images++;
         }
-        assertEquals(1 + 3 + 2, images, "n* plot, three curve plots, two matrices");
+        assertEquals(1 + 3 + 3, images, "n* plot, three curve plots, |W_Q^T W_K| and W_Q^T W_K, attention");
         assertFalse(html.matches("(?is).*<(link|script|iframe|object)\\b.*"), "no other resource");
         assertFalse(html.contains("url("), "no stylesheet reference");
         assertTrue(html.contains("&gt;200k"), "the censored median as a lower bound");
