@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
  * its report. Resumable like any sweep: rerun the same command after an interruption.
  */
 @Command(name = "reproduce", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Reproduces a figure of the paper (spec sections 5 and 6): runs its sweep into --out and "
+        description = {"Reproduces a figure of the paper (docs/qstr.md sections 5 and 6): runs its sweep into --out "
+                + "and "
                 + "writes the report there (summary.md, report.html, nstar.csv, plots).",
                 "Figures: fig1a (general 1STR, n* against N for transformer, GRU, FFN), fig1b (simple 1STR), "
                         + "fig2 (W_Q^T W_K of a transformer trained on a fixed set), fig3 (He2 link, q = 1..4), "

@@ -11,7 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code samplex reproduce}: the presets expand to the paper's grids (spec sections 5 and 6). */
+/** {@code samplex reproduce}: the presets expand to the paper's grids (docs/qstr.md sections 5 and 6). */
 class ReproduceCommandTest {
 
     @TempDir
@@ -25,8 +25,11 @@ class ReproduceCommandTest {
     }
 
     /** The dry run's run lines (they start with a 12-digit key prefix). */
-    private List<String> runs(String figure, String scale) {
-        CliRunner.Run r = CliRunner.run("reproduce", figure, "--scale", scale, "--out", dir.toString(), "--dry-run");
+    private List<String> runs(String figure, String scale, String... more) {
+        List<String> args = new java.util.ArrayList<>(List.of("reproduce", figure, "--scale", scale, "--out",
+                dir.toString(), "--dry-run"));
+        args.addAll(List.of(more));
+        CliRunner.Run r = CliRunner.run(args.toArray(String[]::new));
         assertEquals(0, r.code(), r.err());
         assertFalse(Files.exists(dir.resolve("results.sqlite")), "a dry run writes nothing");
         return r.out().lines().filter(l -> l.matches("[0-9a-f]{12}  .*")).toList();
@@ -57,9 +60,9 @@ class ReproduceCommandTest {
         assertEquals(3 * 5 * 5, runs("fig1b", "paper").size());
         List<String> fig3 = runs("fig3", "paper");
         assertEquals(3 * 4 * 5, fig3.size());
-        assertEquals(5, count(fig3, "transformer N=7 q=4 seed="));
+        assertEquals(5, count(fig3, "transformer N=7 q=4 mlp-width=100 split-heads=false seed="));
         List<String> fig3small = runs("fig3", "small");
-        assertEquals(2, count(fig3small, "gru N=7 q=3 hidden=384 seed="));
+        assertEquals(3, count(fig3small, "gru N=7 q=3 hidden=192 seed="));
         List<String> heads = runs("heads", "paper");
         assertEquals(4 * 5, heads.size());
         assertEquals(5, count(heads, "transformer N=12 q=3 heads=4 seed="));
@@ -67,6 +70,22 @@ class ReproduceCommandTest {
         List<String> fig2 = runs("fig2", "paper");
         assertEquals(1, fig2.size());
         assertTrue(fig2.getFirst().contains("transformer N=100"), fig2.getFirst());
+    }
+
+    @Test
+    void theConventionIsPartOfEveryRunAndAuthorsCodeIsTheDefault() {
+        assumeAllLearners();
+        List<String> byDefault = runs("fig1a", "small");
+        List<String> authors = runs("fig1a", "small", "--convention", "authors-code");
+        List<String> text = runs("fig1a", "small", "--convention", "paper-text");
+        assertEquals(authors, byDefault, "authors-code is the default");
+        assertEquals(authors.size(), text.size());
+        List<String> authorKeys = authors.stream().map(l -> l.substring(0, 12)).toList();
+        assertTrue(text.stream().map(l -> l.substring(0, 12)).noneMatch(authorKeys::contains),
+                "the convention is in every run's spec, so in its key");
+        CliRunner.Run bad = CliRunner.run("reproduce", "fig1a", "--convention", "paper", "--dry-run");
+        assertEquals(2, bad.code(), bad.err());
+        assertTrue(bad.err().contains("'paper'") && bad.err().contains("authors-code"), bad.err());
     }
 
     @Test

@@ -10,7 +10,7 @@ import org.samplex.api.config.Schema;
 import org.samplex.api.learn.Task;
 
 /**
- * The settings of one qSTR task (spec/qstr.md section 2), checked for combinations the schema's per-parameter
+ * The settings of one qSTR task (docs/qstr.md section 2), checked for combinations the schema's per-parameter
  * ranges cannot see.
  *
  * @param positions    N, tokens per prompt
@@ -31,7 +31,7 @@ record QstrConfig(int positions, int contentWidth, int pointers, boolean simple,
                   boolean resampled, boolean posScale, double noise, boolean testSimple, boolean halfContent,
                   int codeWidth) {
 
-    /** The label functions of spec section 2. */
+    /** The label functions of docs/qstr.md section 2. */
     enum Link {
         /** y = &lt;u, x_t&gt; (q = 1). */
         LINEAR,

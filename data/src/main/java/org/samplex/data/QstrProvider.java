@@ -5,7 +5,7 @@ import org.samplex.api.config.Schema;
 import org.samplex.api.learn.Task;
 import org.samplex.api.learn.TaskProvider;
 
-/** Provides the {@code qstr} task family (spec/qstr.md section 2). */
+/** Provides the {@code qstr} task family (docs/qstr.md section 2). */
 public final class QstrProvider implements TaskProvider {
 
     @Override

@@ -14,7 +14,7 @@ import org.samplex.api.learn.Task;
 import org.samplex.api.rng.RngStream;
 
 /**
- * The sampled distribution against spec section 2, at fixed seeds (so each check is deterministic and fails
+ * The sampled distribution against docs/qstr.md section 2, at fixed seeds (so each check is deterministic and fails
  * whenever the distribution is wrong by more than its bound).
  *
  * <p>Moment bounds: prompts are independent, tokens within a prompt are not (two tokens may point at the same

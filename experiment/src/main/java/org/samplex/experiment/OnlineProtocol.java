@@ -23,9 +23,9 @@ import org.samplex.experiment.RunRecord.CurvePoint;
 import org.samplex.experiment.RunRecord.Status;
 
 /**
- * The paper's online protocol (spec section 4): every step draws a fresh batch from the training stream and takes
- * one AdamW step on the squared error; every k steps the test MSE on a fixed test set is recorded and the first
- * crossing of each threshold of the ladder noted as n* = prompts seen.
+ * The paper's online protocol (docs/qstr.md section 4): every step draws a fresh batch from the training stream and
+ * takes one AdamW step on the squared error; every k steps the test MSE on a fixed test set is recorded and the
+ * first crossing of each threshold of the ladder noted as n* = prompts seen.
  *
  * <p>Step s (from 0) trains on prompts [s B, (s + 1) B) of {@code RngStream.of(seed, "train")}; with a fixed
  * training set of n prompts ({@link RunSpec#trainSet}, the fixed-n protocol) item i of step s's batch is prompt

@@ -14,7 +14,7 @@ import java.util.Objects;
 import org.samplex.api.learn.AdamWConfig;
 
 /**
- * Everything that decides what one run of the online protocol computes (spec section 4): a pure value whose
+ * Everything that decides what one run of the online protocol computes (docs/qstr.md section 4): a pure value whose
  * canonical JSON ({@link #toMap} through {@link Json#canonical}) identifies the run.
  *
  * <p>Randomness: the task's fixed draws (positional codes, link directions) come from {@code taskSeed}, shared
@@ -68,7 +68,7 @@ public record RunSpec(String learner, Map<String, Object> learnerOptions, String
                       String backend, int threads, boolean inspect, Long trainSet, String convention, Integer epochs,
                       boolean shuffle, Double stopLoss) {
 
-    /** The paper's defaults (spec section 4). */
+    /** The paper's defaults (docs/qstr.md section 4). */
     public static final int DEFAULT_BATCH = 64;
     public static final double DEFAULT_LEARNING_RATE = 1e-3;
     public static final double DEFAULT_WEIGHT_DECAY = 0.1;

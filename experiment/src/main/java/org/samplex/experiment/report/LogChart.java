@@ -53,13 +53,19 @@ final class LogChart {
     private final String xTitle;
     private final String yTitle;
     private final boolean logX;
+    private final double[] xValues;
     private final List<Layer> layers = new ArrayList<>();
 
-    LogChart(String title, String xTitle, String yTitle, boolean logX) {
+    /**
+     * @param logX    a logarithmic x axis (else linear, ticked at integers)
+     * @param xValues the x values the data sit at (N, not the jittered seeds): a short log axis is ticked at them
+     */
+    LogChart(String title, String xTitle, String yTitle, boolean logX, double[] xValues) {
         this.title = title;
         this.xTitle = xTitle;
         this.yTitle = yTitle;
         this.logX = logX;
+        this.xValues = xValues.clone();
     }
 
     LogChart add(Layer layer) {
@@ -118,7 +124,7 @@ final class LogChart {
                 : Scale.linear(xLo - 0.4, xHi + 0.4, LEFT, WIDTH - RIGHT);
         Scale y = Scale.log(yLo, yHi, HEIGHT - BOTTOM, TOP);
         p.text(WIDTH / 2.0 - RIGHT / 2.0, 30, title, 16, true, Painter.Anchor.MIDDLE, false);
-        List<Double> xTicks = logX ? logTicks(x.lo(), x.hi(), distinct(allX)) : integerTicks(xLo, xHi);
+        List<Double> xTicks = logX ? logTicks(x.lo(), x.hi(), xValues) : integerTicks(xLo, xHi);
         for (double t : xTicks) {
             double px = x.at(t);
             p.line(px, TOP, px, HEIGHT - BOTTOM, GRID, 1f);

@@ -167,7 +167,8 @@ interface Painter {
         }
 
         private static String opacity(Color c) {
-            return c.getAlpha() == 255 ? "" : String.format(Locale.ROOT, " fill-opacity=\"%.2f\"", c.getAlpha() / 255.0);
+            return c.getAlpha() == 255 ? ""
+                    : String.format(Locale.ROOT, " fill-opacity=\"%.2f\"", c.getAlpha() / 255.0);
         }
 
         @Override

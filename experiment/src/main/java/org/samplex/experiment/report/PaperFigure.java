@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the paper reports in Figure 1 (spec section 5: means over 5 runs, d = 10, read off its plots; "~" marks
+ * What the paper reports in Figure 1 (docs/qstr.md section 5: means over 5 runs, d = 10, read off its plots; "~" marks
  * values read with less precision), for putting beside a sweep that measures the same thing: the qstr task with
  * q = 1, d = 10 and the linear link, general variant at eps = 0.7 or simple variant at eps = 0.02.
  *

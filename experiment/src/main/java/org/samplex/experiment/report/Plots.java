@@ -25,8 +25,8 @@ import org.samplex.experiment.RunRecord.CurvePoint;
 
 /**
  * The report's line plots: n* against N on log-log axes (one file per threshold, drawn by {@link LogChart}) and test
- * MSE against prompts seen (one file per N, drawn with XChart). Rendering needs no display: the JVM is made headless unless the caller
- * chose otherwise.
+ * MSE against prompts seen (one file per N, drawn with XChart). Rendering needs no display: the JVM is made headless
+ * unless the caller chose otherwise.
  */
 final class Plots {
 
@@ -63,7 +63,8 @@ final class Plots {
     static Figure nStar(Analysis a, double threshold, PaperFigure figure, Path dir) throws IOException {
         String eps = Format.threshold(threshold);
         LogChart chart = new LogChart("n* against N, eps = " + eps, "N (sequence length, log scale)",
-                "n* (training prompts to test MSE < " + eps + ", log scale)", true);
+                "n* (training prompts to test MSE < " + eps + ", log scale)", true,
+                a.ns().stream().mapToDouble(Integer::doubleValue).toArray());
         boolean anyCensored = false;
         for (int s = 0; s < a.series().size(); s++) {
             anyCensored |= addSeries(chart, a, s, threshold, figure);
@@ -139,7 +140,8 @@ final class Plots {
         String eps = Format.threshold(threshold);
         int n = a.ns().getFirst();
         LogChart chart = new LogChart("n* against q, N = " + n + ", eps = " + eps, "q (pointers per token)",
-                "n* (training prompts to test MSE < " + eps + ", log scale)", false);
+                "n* (training prompts to test MSE < " + eps + ", log scale)", false,
+                a.qs().stream().mapToDouble(Integer::doubleValue).toArray());
         List<String> learners = a.learners();
         for (int l = 0; l < learners.size(); l++) {
             Color c = colour(l);
@@ -154,7 +156,8 @@ final class Plots {
                 for (Observation o : cell.observations()) {
                     if (o.outcome() != Observation.Outcome.DIVERGED) {
                         double x = q + 0.04 * (l - (learners.size() - 1) / 2.0);
-                        (o.outcome() == Observation.Outcome.CENSORED ? censored : seeds).add(new double[] {x, o.value()});
+                        boolean cut = o.outcome() == Observation.Outcome.CENSORED;
+                        (cut ? censored : seeds).add(new double[] {x, o.value()});
                     }
                 }
                 medians.add(new double[] {q, cell.median()});

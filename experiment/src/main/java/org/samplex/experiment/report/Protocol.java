@@ -54,7 +54,8 @@ final class Protocol {
         slopes.forEach(s -> used.addAll(s.ns()));
         String range = "N " + used.first() + " to " + used.last();
         String paper = figure == null || figure.slopes().isEmpty() ? "" : "; the paper: " + slopes.stream()
-                .map(s -> figure.slopes().get(a.first(s.series()).spec().learner())).map(v -> v == null ? "-" : "about " + v)
+                .map(s -> figure.slopes().get(a.first(s.series()).spec().learner()))
+                .map(v -> v == null ? "-" : "about " + v)
                 .collect(Collectors.joining(" / "));
         return "**Headline** (eps = " + Format.threshold(t) + ", " + range + "): slopes of log n* on log N "
                 + slopes.stream().map(s -> a.name(s.series(), figure) + " " + Format.slope(s)

@@ -159,7 +159,8 @@ public final class Report {
                     + "the query's E_t with the key's E_i (docs/qstr.md section 5, Figure 2).";
             String paperCaption = "|W_Q^T W_K| of " + head + " (" + who + ") as the paper draws Figure 2: the size "
                     + "of entry (a, b), the weight of feature a of the query token against feature b of the key token, "
-                    + "on a power colour scale (shade (|v| / max)^" + HeatMaps.Shade.GAMMA + ", white 0). " + blocksText;
+                    + "on a power colour scale (shade (|v| / max)^" + HeatMaps.Shade.GAMMA + ", white 0). "
+                    + blocksText;
             String signedCaption = "W_Q^T W_K of " + head + " (" + who + ") with its signs (red positive, blue "
                     + "negative, scale symmetric about 0). " + blocksText;
             String title = "W_Q^T W_K, " + head + " (" + who + ")";

@@ -210,7 +210,8 @@ final class Summary {
                 Double theirs = p.slopes().get(learnerOf(a, s));
                 Slope ours = a.slope(s, p.threshold(), lo, hi);
                 if (theirs != null && ours.defined()) {
-                    slopes.add(List.of(a.name(s, p), Format.slope(ours) + (ours.lowerBoundAffected() ? " (lower-bound-affected)"
+                    slopes.add(List.of(a.name(s, p), Format.slope(ours) + (ours.lowerBoundAffected()
+                            ? " (lower-bound-affected)"
                             : ""), "about " + theirs));
                 }
             }

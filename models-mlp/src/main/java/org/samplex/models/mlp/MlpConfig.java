@@ -4,7 +4,7 @@ import org.samplex.api.config.Config;
 import org.samplex.api.learn.TaskShape;
 
 /**
- * Widths of the feedforward learner (spec section 3): Linear(N*D -> width1) ReLU, Linear(-> width2) ReLU,
+ * Widths of the feedforward learner (docs/qstr.md section 3): Linear(N*D -> width1) ReLU, Linear(-> width2) ReLU,
  * Linear(-> N).
  *
  * @param width1 first hidden width; the paper's N*d*q when not given

@@ -4,7 +4,7 @@ import org.samplex.api.config.Config;
 import org.samplex.api.learn.TaskShape;
 
 /**
- * Sizes of a recurrent learner (spec section 3).
+ * Sizes of a recurrent learner (docs/qstr.md section 3).
  *
  * @param hidden        h, the hidden width per direction; the paper's 500 * q when not given
  * @param bidirectional whether a second, reversed scan runs and its state joins the readout

@@ -6,7 +6,7 @@ import org.samplex.api.learn.TaskShape;
 import org.samplex.api.tape.Parameters;
 
 /**
- * The matrices that explain a trained {@link Transformer} (spec section 5, Figure 2), computed in double on the
+ * The matrices that explain a trained {@link Transformer} (docs/qstr.md section 5, Figure 2), computed in double on the
  * host from a copy of the parameters, independently of the backend's attention kernel.
  *
  * <p>Per head j (owning rows [j*hd, (j+1)*hd) of attn.q.weight and attn.k.weight):

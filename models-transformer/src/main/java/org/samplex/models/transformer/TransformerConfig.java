@@ -4,7 +4,7 @@ import org.samplex.api.config.Config;
 import org.samplex.api.learn.TaskShape;
 
 /**
- * Sizes and options of the Transformer learner (spec section 3), resolved against a task's shape.
+ * Sizes and options of the Transformer learner (docs/qstr.md section 3), resolved against a task's shape.
  *
  * @param heads         H, attention heads
  * @param splitHeads    PyTorch-style heads of width D/H (true) or full-width heads of width D (false)
