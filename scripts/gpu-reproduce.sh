@@ -19,6 +19,6 @@ timeout "$limit" "${samplex[@]}" reproduce "$figure" --scale "$scale" --backend 
 rc=$?
 echo "reproduce $figure --scale $scale --backend cuda --workers $workers: exit $rc after $((SECONDS - start)) s"
 "${samplex[@]}" report "$dir" > "$out/report.log" 2>&1 || echo "report failed (see report.log)"
-for f in summary.md nstar.csv results.sqlite plan.json "nstar_eps0.7.png" "nstar_eps0.02.png"; do [[ -f "$dir/$f" ]] && cp "$dir/$f" "$out/"; done
+for f in summary.md nstar.csv results.sqlite results.sqlite-wal plan.json "nstar_eps0.7.png" "nstar_eps0.02.png"; do [[ -f "$dir/$f" ]] && cp "$dir/$f" "$out/"; done
 tail -n 3 "$out/reproduce.log" | tr '\r' '\n' | tail -n 3
 sed -n '/^## Threshold/,/^## n\* against N/p' "$dir/summary.md" 2>/dev/null

@@ -184,7 +184,8 @@ final class TrainCommand implements Callable<Integer> {
         }
         return switch (r.status()) {
             case DIVERGED -> "not reached (diverged at " + count(r.promptsSeen()) + ")";
-            default -> "> " + count(r.spec().cap()) + " (censored)";
+            default -> r.spec().trainsToRule() ? "> " + count(r.promptsSeen()) + " (not reached when the training "
+                    + "rule stopped the run)" : "> " + count(r.spec().cap()) + " (censored)";
         };
     }
 

@@ -65,7 +65,7 @@ public final class Analysis {
                 Outcome o = c.crossed() ? Outcome.CROSSED
                         : r.status() == RunRecord.Status.DIVERGED ? Outcome.DIVERGED : Outcome.CENSORED;
                 observations.add(new Observation(label, r.spec().learner(), n(r), c.threshold(), r.spec().seed(),
-                        c.nStar(), r.spec().cap(), o));
+                        c.nStar(), bound(r), o));
             }
         }
         this.series = List.copyOf(labels);
@@ -110,6 +110,14 @@ public final class Analysis {
             out.put(r, label.toString());
         });
         return out;
+    }
+
+    /**
+     * What a threshold the run did not cross is known to exceed: its cap, or, for a run that trained to a rule
+     * (epochs, training loss) and stopped before the cap, the prompts it saw.
+     */
+    static long bound(RunRecord r) {
+        return r.spec().trainsToRule() ? r.promptsSeen() : r.spec().cap();
     }
 
     /** The analysis of these runs (completed, censored and diverged; failed runs have no record). */

@@ -9,7 +9,8 @@ package org.samplex.experiment.report;
  * @param threshold the test MSE to get below
  * @param seed      the run's seed
  * @param nStar     prompts seen at the first check below the threshold; null when not crossed
- * @param cap       the run's cap: a censored n* is only known to exceed it
+ * @param cap       what a censored n* is only known to exceed: the run's cap, or the prompts seen by a run that
+ *                  trained to a rule (epochs, training loss) and stopped before it
  * @param outcome   crossed, censored at the cap, or not reached because the run diverged
  */
 public record Observation(String series, String learner, int n, double threshold, long seed, Long nStar, long cap,
