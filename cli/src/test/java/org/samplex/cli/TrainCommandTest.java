@@ -185,12 +185,47 @@ class TrainCommandTest {
     }
 
     @Test
+    void aConventionSetsItsDefaultsAndTheTestVariantAndAGivenValueWins() {
+        assumeMlp();
+        assumeQstr();
+        String[] tiny = {"--learner", "mlp", "--N", "2", "--learner-option", "width2=8", "--cap", "640",
+            "--check-every", "5", "--threshold", "0.5", "--threads", "1"};
+        CliRunner.Run r = train(concat(tiny, "--convention", "authors-code", "--test-size", "300"));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("test-variant=simple"), "authors-code tests on simple prompts: " + r.out());
+        assertTrue(r.out().contains("weight decay 0.01,") && r.out().contains("convention authors-code"), r.out());
+        assertTrue(r.out().contains("test set 300,"), "the test size given wins over the convention's: " + r.out());
+        CliRunner.Run text = train(concat(tiny, "--convention", "paper-text"));
+        assertEquals(0, text.code(), text.err());
+        assertTrue(text.out().contains("test-variant=same") && text.out().contains("weight decay 0.1,"), text.out());
+        assertUsageError(train(concat(tiny, "--convention", "authors")), "'convention'", "authors-code");
+    }
+
+    @Test
+    void theFixedNProtocolsEpochsAreReported() {
+        assumeMlp();
+        assumeQstr();
+        CliRunner.Run r = train("--learner", "mlp", "--N", "2", "--threshold", "0.01", "--train-set", "100",
+                "--epochs", "3", "--shuffle", "--check-every", "2", "--test-size", "100", "--threads", "1");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("fixed-n protocol: 100 training prompts, reshuffled every epoch, at most 3 epochs;"
+                + " trained 3.20 epochs"), "ceil(300 / 64) = 5 steps, 320 prompts: " + r.out());
+        assertUsageError(train("--learner", "mlp", "--N", "2", "--epochs", "3"), "'train-set'");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        List<String> out = new ArrayList<>(List.of(a));
+        out.addAll(List.of(b));
+        return out.toArray(String[]::new);
+    }
+
+    @Test
     void helpListsTheProtocolFlags() {
         CliRunner.Run r = CliRunner.run("train", "--help");
         assertEquals(0, r.code());
         for (String flag : List.of("--learner", "--N", "--task-option", "--learner-option", "--thresholds", "--cap",
                 "--test-size", "--check-every", "--batch", "--lr", "--weight-decay", "--backend", "--threads",
-                "--seed", "--task-seed", "--json")) {
+                "--seed", "--task-seed", "--json", "--convention", "--epochs", "--shuffle", "--stop-loss")) {
             assertTrue(r.out().contains(flag), flag);
         }
     }

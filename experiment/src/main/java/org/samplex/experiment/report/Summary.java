@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.samplex.experiment.RunRecord;
 
@@ -120,16 +121,35 @@ final class Summary {
         doc.heading(2, "n* against q, N = " + a.ns().getFirst() + ", eps = " + Format.threshold(t));
         List<String> header = new ArrayList<>(List.of("learner"));
         a.qs().forEach(q -> header.add("q = " + q));
+        header.add("learner options that follow q");
         List<List<String>> rows = new ArrayList<>();
         for (String learner : a.learners()) {
             List<String> row = new ArrayList<>(List.of(learner));
             for (int q : a.qs()) {
                 row.add(cell(a.cellAtQ(learner, q, t)));
             }
+            row.add(optionsByQ(a, learner));
             rows.add(row);
         }
-        doc.paragraph("n*: median [min, max] over seeds, by learner and q; the paper's Figure 3 shows the gap "
-                + "between the architectures growing with q.").table(header, rows);
+        doc.paragraph("n*: median [min, max] over seeds, by learner and q, and each learner's widths at q = "
+                + a.qs().stream().map(String::valueOf).collect(Collectors.joining(", ")) + " (the paper's Figure 3: "
+                + "a Transformer with q heads, a bi-GRU with 500q units per direction and an FFN [N d q, 1000]; it "
+                + "shows the gap between the architectures growing with q).").table(header, rows);
+    }
+
+    /** The learner options that differ between a learner's q ("hidden 64 / 128 / 192"), or "-" when none do. */
+    private static String optionsByQ(Analysis a, String learner) {
+        List<Map<String, Object>> byQ = a.qs().stream().map(q -> a.runs().stream()
+                .filter(r -> r.spec().learner().equals(learner) && Analysis.q(r) == q).findFirst()
+                .map(r -> r.spec().learnerOptions()).orElse(Map.of())).toList();
+        List<String> parts = new ArrayList<>();
+        for (String k : new TreeSet<>(byQ.getFirst().keySet())) {
+            List<String> values = byQ.stream().map(m -> String.valueOf(m.get(k))).toList();
+            if (values.stream().distinct().count() > 1) {
+                parts.add(k + " " + String.join(" / ", values));
+            }
+        }
+        return parts.isEmpty() ? "-" : String.join("; ", parts);
     }
 
     private static List<String> slopeRow(String series, Slope s) {
