@@ -74,7 +74,9 @@ final class Plots {
                 + "the least-squares fit of log n* on log N through the medians, with its slope and 95% bootstrap "
                 + "interval over seeds in the legend."
                 + (figure == null ? "" : " Hollow circles are the paper's values (" + figure.name() + ", means of 5 "
-                + "runs read off its plot, measured with the authors' code).")
+                + "runs read off its plot, measured with the authors' code)"
+                + (figure.slopeRange() == null ? "." : "; the fit is over the paper's N range when the sweep has "
+                + "two N in it, as the paper's slopes are."))
                 + (anyCensored ? " Triangles are censored runs, drawn at their cap: their n* is only known to be "
                 + "larger, so medians and slopes that include them are lower-bound-affected." : "");
         return chart.save("nstar_eps" + eps, caption, dir);
@@ -110,11 +112,20 @@ final class Plots {
         chart.add(layer(name + ": censored (n* > cap)", c, censored, Painter.Mark.TRIANGLE, true,
                 LogChart.Join.NONE));
         chart.add(layer(name + ": median", c, medians, Painter.Mark.DIAMOND, true, LogChart.Join.SOLID));
+        // beside a paper figure, the fit over the paper's N range (as its slopes are), when it has two N there
         Slope slope = a.slope(series, threshold);
+        String fit = "fit: slope ";
+        if (figure != null && figure.slopeRange() != null) {
+            Slope ranged = a.slope(series, threshold, figure.slopeRange()[0], figure.slopeRange()[1]);
+            if (ranged.defined()) {
+                slope = ranged;
+                fit = "fit over N " + figure.slopeRange()[0] + "-" + figure.slopeRange()[1] + ": slope ";
+            }
+        }
         if (slope.defined()) {
             double lo = slope.ns().getFirst();
             double hi = slope.ns().getLast();
-            chart.add(layer("fit: slope " + Format.slope(slope), c, List.of(
+            chart.add(layer(fit + Format.slope(slope), c, List.of(
                     new double[] {lo, Math.exp(slope.fit().at(Math.log(lo)))},
                     new double[] {hi, Math.exp(slope.fit().at(Math.log(hi)))}), null, true, LogChart.Join.DASHED));
         }

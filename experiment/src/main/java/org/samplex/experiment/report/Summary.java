@@ -137,7 +137,7 @@ final class Summary {
                 + "shows the gap between the architectures growing with q).").table(header, rows);
     }
 
-    /** The learner options that differ between a learner's q ("hidden 64 / 128 / 192"), or "-" when none do. */
+    /** The learner options that differ between a learner's q ("hidden 64 / 128 / 192"), or a word when none do. */
     private static String optionsByQ(Analysis a, String learner) {
         List<Map<String, Object>> byQ = a.qs().stream().map(q -> a.runs().stream()
                 .filter(r -> r.spec().learner().equals(learner) && Analysis.q(r) == q).findFirst()
@@ -149,7 +149,7 @@ final class Summary {
                 parts.add(k + " " + String.join(" / ", values));
             }
         }
-        return parts.isEmpty() ? "-" : String.join("; ", parts);
+        return parts.isEmpty() ? "as the learner's defaults for q" : String.join("; ", parts);
     }
 
     private static List<String> slopeRow(String series, Slope s) {
