@@ -97,10 +97,7 @@ final class QstrTask implements Task {
         int n = shape.positions();
         int promptSize = n * shape.inputWidth();
         Staging s = staging.get();
-        if ((long) count * promptSize > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("into holds " + count + " prompts of " + promptSize
-                    + " numbers, more than one host array can stage; refill smaller batches");
-        }
+        checkStaging(count, promptSize);
         double[] hostInput = s.input(count * promptSize);
         double[] hostLabels = s.labels(count * n);
         boolean simple = config.simpleFor(split);
@@ -120,10 +117,7 @@ final class QstrTask implements Task {
         int count = RefillChecks.check(shape, into, prompts);
         int n = shape.positions();
         int promptSize = n * shape.inputWidth();
-        if ((long) count * promptSize > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("into holds " + count + " prompts of " + promptSize
-                    + " numbers, more than one host array can stage; refill smaller batches");
-        }
+        checkStaging(count, promptSize);
         Staging s = staging.get();
         double[] hostInput = s.input(count * promptSize);
         double[] hostLabels = s.labels(count * n);
@@ -136,6 +130,13 @@ final class QstrTask implements Task {
         }
         backend.copyFromHost(into.input().value(), hostInput);
         backend.copyFromHost(into.labels().value(), hostLabels);
+    }
+
+    private static void checkStaging(int count, int promptSize) {
+        if ((long) count * promptSize > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("into holds " + count + " prompts of " + promptSize
+                    + " numbers, more than one host array can stage; refill smaller batches");
+        }
     }
 
     /** One thread's host arrays for {@link #refill}: the batch's inputs and labels and the sampler's scratch. */
