@@ -103,6 +103,11 @@ final class CpuVec {
         transcendental(x, 0, len, shift, EXP);
     }
 
+    /** x[off, off + len) = exp(x), as {@link #expShifted} with no shift. */
+    static void exp(float[] x, int off, int len) {
+        transcendental(x, off, len, 0f, EXP);
+    }
+
     /**
      * x[off, off + len) = sigmoid(x) = 1 / (1 + exp(-x)) with {@link #exp(float)}: the same bits in lanes and tail;
      * within a few float32 ulps of the exact value.
