@@ -54,7 +54,8 @@ final class CpuPointwise {
     private final IntConsumer sigmoidBackwardTask = t -> slopeBackward(false, lo(t), hi(t));
     private final IntConsumer expTask = t -> smooth(true, lo(t), hi(t));
     private final IntConsumer softplusTask = t -> smooth(false, lo(t), hi(t));
-    private final IntConsumer softplusBackwardTask = t -> softplusBackward(lo(t), hi(t));
+    private final IntConsumer softplusBackwardTask = t -> CpuVec.softplusBackward(y, yo + lo(t), a, ao + lo(t), b,
+            bo + lo(t), hi(t) - lo(t));
     private final IntConsumer addTask = t -> CpuVec.add(y, yo + lo(t), a, ao + lo(t), b, bo + lo(t), hi(t) - lo(t));
     private final IntConsumer addIntoTask = t -> CpuVec.addInto(y, yo + lo(t), a, ao + lo(t), hi(t) - lo(t));
     private final IntConsumer mulTask = t -> CpuVec.mul(y, yo + lo(t), a, ao + lo(t), b, bo + lo(t), hi(t) - lo(t));
@@ -146,36 +147,15 @@ final class CpuPointwise {
         }
     }
 
-    /**
-     * y[lo, hi) = exp(a) ({@link CpuVec}'s vectorized exp) or softplus(a) = max(a, 0) + log1p(exp(-|a|)), scalar
-     * with {@link StrictMath#log1p} in double, rounded once: the same bits in every chunk, thread and JIT state.
-     */
+    /** y[lo, hi) = exp(a) or softplus(a) ({@link CpuVec#exp(float[], int, int)}, {@link CpuVec#softplus}). */
     private void smooth(boolean exp, int lo, int hi) {
-        float[] out = y;
-        float[] in = a;
-        int oo = yo;
-        int io = ao;
         if (exp) {
-            if (out != in || oo != io) {
-                System.arraycopy(in, io + lo, out, oo + lo, hi - lo);
+            if (y != a || yo != ao) {
+                System.arraycopy(a, ao + lo, y, yo + lo, hi - lo);
             }
-            CpuVec.exp(out, oo + lo, hi - lo);
-            return;
-        }
-        for (int j = lo; j < hi; j++) {
-            float v = in[io + j];
-            out[oo + j] = Math.max(v, 0f) + (float) StrictMath.log1p(CpuVec.exp(-Math.abs(v)));
-        }
-    }
-
-    /** y (dIn) += softplus'(in) a (dOut), the slope from b = out: sigmoid(in) = 1 - exp(-out) = -expm1(-out). */
-    private void softplusBackward(int lo, int hi) {
-        float[] dIn = y;
-        float[] dOut = a;
-        float[] out = b;
-        for (int j = lo; j < hi; j++) {
-            float slope = (float) -StrictMath.expm1(-(double) out[bo + j]);
-            dIn[yo + j] = Math.fma(slope, dOut[ao + j], dIn[yo + j]);
+            CpuVec.exp(y, yo + lo, hi - lo);
+        } else {
+            CpuVec.softplus(y, yo + lo, a, ao + lo, hi - lo);
         }
     }
 

@@ -170,6 +170,28 @@ final class CpuVec {
         }
     }
 
+    /**
+     * out[oo, oo + len) = softplus(x) = max(x, 0) + log1p(exp(-|x|)), scalar: {@link #exp(float)}, then
+     * {@link StrictMath#log1p} in double rounded once, so the bits do not depend on the JIT (out may be x).
+     */
+    static void softplus(float[] out, int oo, float[] x, int xo, int len) {
+        for (int j = 0; j < len; j++) {
+            float v = x[xo + j];
+            out[oo + j] = Math.max(v, 0f) + (float) StrictMath.log1p(exp(-Math.abs(v)));
+        }
+    }
+
+    /**
+     * dIn[dio, dio + len) += softplus'(in) dOut, the slope from out = softplus(in): sigmoid(in) = 1 - exp(-out),
+     * computed as -expm1(-out) in double ({@link StrictMath}), rounded once, then one fused multiply-add.
+     */
+    static void softplusBackward(float[] dIn, int dio, float[] dOut, int doo, float[] out, int oo, int len) {
+        for (int j = 0; j < len; j++) {
+            float slope = (float) -StrictMath.expm1(-(double) out[oo + j]);
+            dIn[dio + j] = Math.fma(slope, dOut[doo + j], dIn[dio + j]);
+        }
+    }
+
     /** One lane of {@link #sigmoid(float[], int, int)}. */
     static float sigmoid(float x) {
         return 1f / (exp(-x) + 1f);
