@@ -7,7 +7,7 @@ import org.samplex.api.rng.RngStream;
  * A place to allocate buffers and run the closed set of kernel families samplex needs.
  *
  * <p>Dimension letters (used in shape comments): B batch, N positions, D token width, H heads, hd head width,
- * h hidden size, M/Nc/K matrix product sizes. All matrices are row-major. Every tensor parameter is a
+ * h hidden size, C scan channels, M/Nc/K matrix product sizes. All matrices are row-major. Every tensor parameter is a
  * {@link Buffer} (possibly a slice); its shape is given in the comment beside it.
  *
  * <p>Contracts shared by every kernel:
@@ -204,6 +204,44 @@ public interface Backend extends AutoCloseable {
      */
     void lstmCellBackward(Buffer dPre, Buffer dCPrev, Buffer dHNew, Buffer dCNew,
                           Buffer gates, Buffer cPrev, Buffer cNew, int batch, int hidden);
+
+    // ---- linear recurrence scan -----------------------------------------------------------------------------------
+
+    /**
+     * Linear recurrence scan, elementwise over C channels: {@code h_t = a_t * h_{t-1} + b_t} from a zero state,
+     * t running over the N positions of each batch row in order (t = 0..N-1 with h_{-1} = 0) or, when reverse,
+     * from N-1 down to 0 (h_N = 0). Element (b, t, c) of each operand is at {@code (b N + t) C + c}. It is the
+     * selective scan of Mamba (C = channels * state, a = exp(Delta A), b = Delta B x) and the minimal GRU's
+     * recurrence (a = 1 - z, b = z h~). A backend written before this family existed inherits this default, which
+     * throws {@link UnsupportedOperationException}, so it keeps compiling and fails only where a learner scans.
+     *
+     * @param h (B, N, C) output
+     * @param a (B, N, C) decay
+     * @param b (B, N, C) input
+     */
+    default void scanForward(Buffer h, Buffer a, Buffer b, int batch, int positions, int channels,
+                             boolean reverse) {
+        throw new UnsupportedOperationException("backend '" + name()
+                + "' does not implement the linear scan kernel family (scanForward, scanBackward)");
+    }
+
+    /**
+     * Backward of {@link #scanForward}: with g_t the total gradient of h_t, accumulated against the scan order
+     * ({@code g_t = dH_t + a_{t+1} g_{t+1}}, a_{t+1} the next position's decay in scan order, zero past the end),
+     * adds {@code g_t h_{t-1}} into dA and {@code g_t} into dB (h_{t-1} the previous state in scan order, zero at
+     * the start). Either gradient may be null.
+     *
+     * @param dA (B, N, C)
+     * @param dB (B, N, C)
+     * @param dH (B, N, C) upstream gradient of h
+     * @param a  (B, N, C) the forward's decay
+     * @param h  (B, N, C) the forward's output
+     */
+    default void scanBackward(Buffer dA, Buffer dB, Buffer dH, Buffer a, Buffer h, int batch, int positions,
+                              int channels, boolean reverse) {
+        throw new UnsupportedOperationException("backend '" + name()
+                + "' does not implement the linear scan kernel family (scanForward, scanBackward)");
+    }
 
     // ---- loss and optimizer ----------------------------------------------------------------------------------------
 

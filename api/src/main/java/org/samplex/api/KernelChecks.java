@@ -101,6 +101,14 @@ public final class KernelChecks {
         positive(kernel, "size", (long) batch * positions * heads * headWidth);
     }
 
+    /** B * N * C of a scan call, each size positive and the product an int; allocates nothing when they are. */
+    public static int scanShape(String kernel, int batch, int positions, int channels) {
+        positive(kernel, "batch", batch);
+        positive(kernel, "positions", positions);
+        positive(kernel, "channels", channels);
+        return positive(kernel, "size", (long) batch * positions * channels);
+    }
+
     /** The sum of the part widths, each positive, one per part. */
     public static int totalWidth(String kernel, int parts, int[] widths) {
         if (parts == 0 || widths.length != parts) {

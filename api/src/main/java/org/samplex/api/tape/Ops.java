@@ -35,9 +35,14 @@ public final class Ops {
      * a forward kernel, so a replayed step zeroes it again.
      */
     public static Tensor zeros(Tape tape, int... shape) {
+        return constant(tape, 0.0, shape);
+    }
+
+    /** A constant filled with {@code value} (no gradient), from the tape's arena; a replayed step fills it again. */
+    public static Tensor constant(Tape tape, double value, int... shape) {
         Backend be = tape.backend();
         Tensor z = tape.output(false, shape);
-        tape.forward(() -> be.fill(z.value(), 0.0));
+        tape.forward(() -> be.fill(z.value(), value));
         return z;
     }
 

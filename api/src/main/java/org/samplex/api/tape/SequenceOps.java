@@ -4,9 +4,10 @@ import org.samplex.api.Backend;
 import org.samplex.api.Buffer;
 
 /**
- * Differentiable sequence ops: fused multi-head attention and the GRU and LSTM cells. As in {@link Ops}, forwards
- * go through {@link Tape#forward} and every buffer an op needs (kept activations, workspaces) is taken from the
- * arena when the op is called, never in a closure, so a {@link Tape.Graph} replays them without allocating.
+ * Differentiable sequence ops: fused multi-head attention, the GRU and LSTM cells and the linear scan. As in
+ * {@link Ops}, forwards go through {@link Tape#forward} and every buffer an op needs (kept activations,
+ * workspaces) is taken from the arena when the op is called, never in a closure, so a {@link Tape.Graph} replays
+ * them without allocating.
  */
 public final class SequenceOps {
     private SequenceOps() {
@@ -86,6 +87,33 @@ public final class SequenceOps {
             });
         }
         return new LstmState(hNew, cNew);
+    }
+
+    /**
+     * The linear recurrence h_t = a_t * h_{t-1} + b_t over the positions of each prompt, elementwise over the C
+     * channels, from a zero state; reverse runs it from the last position to the first ({@link Backend#scanForward}).
+     *
+     * @param a (B, N, C) decay
+     * @param b (B, N, C) input
+     * @return h (B, N, C)
+     */
+    public static Tensor scan(Tape tape, Tensor a, Tensor b, boolean reverse) {
+        Backend be = tape.backend();
+        Ops.sameSize("scan", a, b);
+        if (a.rank() != 3) {
+            throw new IllegalArgumentException("scan: a " + a + " and b " + b + " must be (B, N, C)");
+        }
+        int batch = a.dim(0);
+        int positions = a.dim(1);
+        int channels = a.dim(2);
+        Tensor h = tape.output(tape.needsGrad(a, b), batch, positions, channels);
+        tape.forward(() -> be.scanForward(h.value(), a.value(), b.value(), batch, positions, channels, reverse));
+        if (h.requiresGrad()) {
+            // h_t = a_t h_{t-1} + b_t  ->  g_t = dh_t + a_{t+1} g_{t+1}; da_t += g_t h_{t-1}, db_t += g_t
+            tape.record("scan", () -> be.scanBackward(tape.grad(a), tape.grad(b), tape.grad(h), a.value(), h.value(),
+                    batch, positions, channels, reverse));
+        }
+        return h;
     }
 
     private static void checkGates(String op, Tensor gi, Tensor gh, int batch, int width) {

@@ -29,6 +29,7 @@ final class CpuBackend extends HostKernels {
     private final CpuPointwise pointwise;
     private final CpuAttention attention;
     private final CpuRecurrent recurrent;
+    private final CpuScan scan;
     private final CpuAdamW adamw;
     private final CpuRandom random;
 
@@ -39,6 +40,7 @@ final class CpuBackend extends HostKernels {
         this.pointwise = new CpuPointwise(par);
         this.attention = new CpuAttention(par);
         this.recurrent = new CpuRecurrent(par);
+        this.scan = new CpuScan(par);
         this.adamw = new CpuAdamW(par);
         this.random = new CpuRandom(par);
     }
@@ -160,7 +162,7 @@ final class CpuBackend extends HostKernels {
         }
     }
 
-    // ---- attention and recurrent cells --------------------------------------------------------------------------
+    // ---- attention, recurrent cells and the scan ----------------------------------------------------------------------
 
     @Override
     protected void attentionForwardKernel(HostBuffer out, HostBuffer lse, HostBuffer q, HostBuffer k, HostBuffer v,
@@ -203,6 +205,18 @@ final class CpuBackend extends HostKernels {
                                           HostBuffer gates, HostBuffer cPrev, HostBuffer cNew, int batch,
                                           int hidden) {
         recurrent.lstmBackward(dPre, dCPrev, dHNew, dCNew, gates, cPrev, cNew, batch, hidden);
+    }
+
+    @Override
+    protected void scanForwardKernel(HostBuffer h, HostBuffer a, HostBuffer b, int batch, int positions,
+                                     int channels, boolean reverse) {
+        scan.forward(h, a, b, batch, positions, channels, reverse);
+    }
+
+    @Override
+    protected void scanBackwardKernel(HostBuffer dA, HostBuffer dB, HostBuffer dH, HostBuffer a, HostBuffer h,
+                                      int batch, int positions, int channels, boolean reverse) {
+        scan.backward(dA, dB, dH, a, h, batch, positions, channels, reverse);
     }
 
     // ---- loss and optimizer ----------------------------------------------------------------------------------------

@@ -20,25 +20,70 @@ final class CpuGemmDirect {
      * rows and op(B)'s columns both run along k in memory (A not transposed, B transposed: a linear layer's
      * x W^T) and k spans a vector, each element is a dot product: lane-wise fused multiply-adds over whole
      * vectors, the lanes summed in lane order, then the k tail by scalar fused multiply-adds; otherwise one
-     * scalar fused multiply-add chain in k order. (The dot product's bits depend on the vector width, so on the
-     * machine, not on the thread count.)
+     * fused multiply-add chain in k order per element, a vector of columns at a time where op(B)'s rows are
+     * contiguous ({@link #columns}, the same bits), scalar for the rest. (The dot product's bits depend on the vector
+     * width, so on the machine, not on the thread count.)
      */
     static void rows(CpuGemm.Call s, int aBase, int bBase, int cBase, int i0, int i1, float[] lanes) {
         if (!s.transA && s.transB && s.k >= LANES) {
             dots(s, aBase, bBase, cBase, i0, i1, lanes);
             return;
         }
+        int aRow = s.transA ? 1 : s.lda;
+        int aCol = s.transA ? s.lda : 1;
+        int j0 = 0;
+        if (!s.transB && s.n >= LANES) {
+            j0 = columns(s, aBase, bBase, cBase, i0, i1, aRow, aCol);
+        }
+        scalar(s, aBase, bBase, cBase, i0, i1, aRow, aCol, j0);
+    }
+
+    /**
+     * Columns [0, loopBound(n)) of rows [i0, i1) when op(B)'s rows are contiguous (B not transposed), a vector of
+     * columns at a time: each lane is the scalar path's chain (one fused multiply-add per kk in k order from 0, then
+     * the combine with alpha and beta, lane-wise), so every element has the bits the scalar path gives it. This is
+     * the shape of small batched outer products and of products with k below a vector (Mamba's state expansion:
+     * (e, 1) (1, S) per position). Returns the first column left to the scalar path.
+     */
+    private static int columns(CpuGemm.Call s, int aBase, int bBase, int cBase, int i0, int i1, int aRow, int aCol) {
         float[] a = s.a;
         float[] b = s.b;
         float[] c = s.c;
-        int aRow = s.transA ? 1 : s.lda;
-        int aCol = s.transA ? s.lda : 1;
+        int bound = SPECIES.loopBound(s.n);
+        FloatVector alpha = FloatVector.broadcast(SPECIES, s.alpha);
+        FloatVector beta = FloatVector.broadcast(SPECIES, s.beta);
+        for (int i = i0; i < i1; i++) {
+            int ai = aBase + i * aRow;
+            int ci = cBase + i * s.ldc;
+            for (int j = 0; j < bound; j += LANES) {
+                FloatVector acc = FloatVector.zero(SPECIES);
+                for (int kk = 0; kk < s.k; kk++) {
+                    acc = FloatVector.broadcast(SPECIES, a[ai + kk * aCol])
+                            .fma(FloatVector.fromArray(SPECIES, b, bBase + kk * s.ldb + j), acc);
+                }
+                // CpuGemmTile.combine(acc, c, alpha, beta, true), lane-wise
+                FloatVector scaled = s.alpha == 1f ? acc : acc.mul(alpha);
+                if (s.beta != 0f) {
+                    scaled = beta.fma(FloatVector.fromArray(SPECIES, c, ci + j), scaled);
+                }
+                scaled.intoArray(c, ci + j);
+            }
+        }
+        return bound;
+    }
+
+    /** Columns [j0, n) of rows [i0, i1): one scalar fused multiply-add chain per element, in k order. */
+    private static void scalar(CpuGemm.Call s, int aBase, int bBase, int cBase, int i0, int i1, int aRow, int aCol,
+                               int j0) {
+        float[] a = s.a;
+        float[] b = s.b;
+        float[] c = s.c;
         int bRow = s.transB ? 1 : s.ldb;
         int bCol = s.transB ? s.ldb : 1;
         for (int i = i0; i < i1; i++) {
             int ai = aBase + i * aRow;
             int ci = cBase + i * s.ldc;
-            for (int j = 0; j < s.n; j++) {
+            for (int j = j0; j < s.n; j++) {
                 int bj = bBase + j * bCol;
                 float acc = 0f;
                 for (int kk = 0; kk < s.k; kk++) {

@@ -13,8 +13,8 @@ import org.samplex.api.Activation;
  * Element-wise float32 kernels of one backend. Work is cut into fixed chunks of {@link #CHUNK} elements (independent
  * of the thread count), or for the bias kernels fixed blocks of {@link #BIAS_ROWS} rows, each done by one task;
  * together with {@link CpuVec}'s lane-wise loops this makes every element's bits independent of the thread count.
- * Transcendentals (tanh, exp) are scalar {@link Math} calls evaluated in double and rounded once: the Vector API's
- * vector tanh/exp may differ from {@link Math} between interpreted and compiled code.
+ * Transcendentals are {@link CpuVec}'s float32 exp (sigmoid, tanh, exp), or {@link StrictMath} in double rounded
+ * once (softplus): the Vector API's own exp may differ between interpreted and compiled code.
  *
  * <p>Allocation: none per call. The call's operands are fields of this per-backend object (calls on a backend are
  * serial), read by one reusable task per kernel, created with the object; the partial sums of the reductions live
@@ -52,6 +52,10 @@ final class CpuPointwise {
     private final IntConsumer reluBackwardTask = t -> reluBackward(lo(t), hi(t));
     private final IntConsumer tanhBackwardTask = t -> slopeBackward(true, lo(t), hi(t));
     private final IntConsumer sigmoidBackwardTask = t -> slopeBackward(false, lo(t), hi(t));
+    private final IntConsumer expTask = t -> smooth(true, lo(t), hi(t));
+    private final IntConsumer softplusTask = t -> smooth(false, lo(t), hi(t));
+    private final IntConsumer softplusBackwardTask = t -> CpuVec.softplusBackward(y, yo + lo(t), a, ao + lo(t), b,
+            bo + lo(t), hi(t) - lo(t));
     private final IntConsumer addTask = t -> CpuVec.add(y, yo + lo(t), a, ao + lo(t), b, bo + lo(t), hi(t) - lo(t));
     private final IntConsumer addIntoTask = t -> CpuVec.addInto(y, yo + lo(t), a, ao + lo(t), hi(t) - lo(t));
     private final IntConsumer mulTask = t -> CpuVec.mul(y, yo + lo(t), a, ao + lo(t), b, bo + lo(t), hi(t) - lo(t));
@@ -132,6 +136,26 @@ final class CpuPointwise {
                     System.arraycopy(in, io, out, oo, n);
                 }
             }
+            case EXP -> {
+                set(out, oo, in, io, null, 0);
+                chunks(expTask, n, 20);
+            }
+            case SOFTPLUS -> {
+                set(out, oo, in, io, null, 0);
+                chunks(softplusTask, n, 40);
+            }
+        }
+    }
+
+    /** y[lo, hi) = exp(a) or softplus(a) ({@link CpuVec#exp(float[], int, int)}, {@link CpuVec#softplus}). */
+    private void smooth(boolean exp, int lo, int hi) {
+        if (exp) {
+            if (y != a || yo != ao) {
+                System.arraycopy(a, ao + lo, y, yo + lo, hi - lo);
+            }
+            CpuVec.exp(y, yo + lo, hi - lo);
+        } else {
+            CpuVec.softplus(y, yo + lo, a, ao + lo, hi - lo);
         }
     }
 
@@ -186,6 +210,12 @@ final class CpuPointwise {
                 chunks(sigmoidBackwardTask, n, 2);
             }
             case IDENTITY -> addInto(dIn, dio, dOut, doo, n);
+            // exp' = out
+            case EXP -> addProduct(dIn, dio, dOut, doo, out, oo, n);
+            case SOFTPLUS -> {
+                set(dIn, dio, dOut, doo, out, oo);
+                chunks(softplusBackwardTask, n, 30);
+            }
         }
     }
 
@@ -382,6 +412,11 @@ final class CpuPointwise {
                 rowBlocks(biasSigmoidTask, rows, cols, 20);
             }
             case IDENTITY -> biasAdd(out, oo, in, io, bias, bo, rows, cols);
+            // the composition itself: these are not on any hot path
+            case EXP, SOFTPLUS -> {
+                biasAdd(out, oo, in, io, bias, bo, rows, cols);
+                activationForward(f, out, oo, out, oo, rows * cols);
+            }
         }
     }
 

@@ -103,6 +103,11 @@ final class CpuVec {
         transcendental(x, 0, len, shift, EXP);
     }
 
+    /** x[off, off + len) = exp(x), as {@link #expShifted} with no shift. */
+    static void exp(float[] x, int off, int len) {
+        transcendental(x, off, len, 0f, EXP);
+    }
+
     /**
      * x[off, off + len) = sigmoid(x) = 1 / (1 + exp(-x)) with {@link #exp(float)}: the same bits in lanes and tail;
      * within a few float32 ulps of the exact value.
@@ -162,6 +167,28 @@ final class CpuVec {
         for (; j < len; j++) {
             float v = x[off + j];
             x[off + j] = mode == EXP ? exp(v - shift) : mode == SIGMOID ? sigmoid(v) : tanh(v);
+        }
+    }
+
+    /**
+     * out[oo, oo + len) = softplus(x) = max(x, 0) + log1p(exp(-|x|)), scalar: {@link #exp(float)}, then
+     * {@link StrictMath#log1p} in double rounded once, so the bits do not depend on the JIT (out may be x).
+     */
+    static void softplus(float[] out, int oo, float[] x, int xo, int len) {
+        for (int j = 0; j < len; j++) {
+            float v = x[xo + j];
+            out[oo + j] = Math.max(v, 0f) + (float) StrictMath.log1p(exp(-Math.abs(v)));
+        }
+    }
+
+    /**
+     * dIn[dio, dio + len) += softplus'(in) dOut, the slope from out = softplus(in): sigmoid(in) = 1 - exp(-out),
+     * computed as -expm1(-out) in double ({@link StrictMath}), rounded once, then one fused multiply-add.
+     */
+    static void softplusBackward(float[] dIn, int dio, float[] dOut, int doo, float[] out, int oo, int len) {
+        for (int j = 0; j < len; j++) {
+            float slope = (float) -StrictMath.expm1(-(double) out[oo + j]);
+            dIn[dio + j] = Math.fma(slope, dOut[doo + j], dIn[dio + j]);
         }
     }
 

@@ -173,7 +173,7 @@ abstract class HostKernels extends HostBackend {
     protected abstract void mulBackwardKernel(HostBuffer dA, HostBuffer dB, HostBuffer dOut, HostBuffer a,
                                               HostBuffer b, int n);
 
-    // ---- attention and recurrent cells --------------------------------------------------------------------------
+    // ---- attention, recurrent cells and the scan ----------------------------------------------------------------------
 
     @Override
     public final void attentionForward(Buffer out, Buffer lse, Buffer q, Buffer k, Buffer v,
@@ -287,6 +287,38 @@ abstract class HostKernels extends HostBackend {
     protected abstract void lstmCellBackwardKernel(HostBuffer dPre, HostBuffer dCPrev, HostBuffer dHNew,
                                                    HostBuffer dCNew, HostBuffer gates, HostBuffer cPrev,
                                                    HostBuffer cNew, int batch, int hidden);
+
+    @Override
+    public final void scanForward(Buffer h, Buffer a, Buffer b, int batch, int positions, int channels,
+                                  boolean reverse) {
+        long size = KernelChecks.scanShape("scanForward", batch, positions, channels);
+        HostBuffer hh = arg("scanForward h", h, size);
+        HostBuffer ha = arg("scanForward a", a, size);
+        HostBuffer hb = arg("scanForward b", b, size);
+        scanForwardKernel(hh, ha, hb, batch, positions, channels, reverse);
+    }
+
+    /** B * N * C fits an int. */
+    protected abstract void scanForwardKernel(HostBuffer h, HostBuffer a, HostBuffer b, int batch, int positions,
+                                              int channels, boolean reverse);
+
+    @Override
+    public final void scanBackward(Buffer dA, Buffer dB, Buffer dH, Buffer a, Buffer h, int batch, int positions,
+                                   int channels, boolean reverse) {
+        long size = KernelChecks.scanShape("scanBackward", batch, positions, channels);
+        HostBuffer da = optional("scanBackward dA", dA, size);
+        HostBuffer db = optional("scanBackward dB", dB, size);
+        HostBuffer dh = arg("scanBackward dH", dH, size);
+        HostBuffer ha = arg("scanBackward a", a, size);
+        HostBuffer hh = arg("scanBackward h", h, size);
+        if (da != null || db != null) {
+            scanBackwardKernel(da, db, dh, ha, hh, batch, positions, channels, reverse);
+        }
+    }
+
+    /** B * N * C fits an int; at least one of dA and dB is not null. */
+    protected abstract void scanBackwardKernel(HostBuffer dA, HostBuffer dB, HostBuffer dH, HostBuffer a,
+                                               HostBuffer h, int batch, int positions, int channels, boolean reverse);
 
     // ---- loss and optimizer ----------------------------------------------------------------------------------------
 

@@ -150,6 +150,9 @@ final class ReferenceBackend extends HostKernels {
                 case TANH -> Math.tanh(v);
                 case SIGMOID -> 1.0 / (1.0 + Math.exp(-v));
                 case IDENTITY -> v;
+                case EXP -> Math.exp(v);
+                // log(1 + e^v) without overflow: v + log(1 + e^-v) for v > 0
+                case SOFTPLUS -> v > 0 ? v + Math.log1p(Math.exp(-v)) : Math.log1p(Math.exp(v));
             });
         }
     }
@@ -163,12 +166,15 @@ final class ReferenceBackend extends HostKernels {
         for (int e = 0; e < n; e++) {
             double v = get(in, e);
             double fv = get(out, e);
-            // relu'(0) = 0 as in PyTorch; tanh and sigmoid differentiate through their output
+            // relu'(0) = 0 as in PyTorch; the others differentiate through their output
             double slope = switch (f) {
                 case RELU -> v > 0 ? 1.0 : 0.0;
                 case TANH -> 1.0 - fv * fv;
                 case SIGMOID -> fv * (1.0 - fv);
                 case IDENTITY -> 1.0;
+                case EXP -> fv;
+                // softplus' = sigmoid(v) = 1 - e^-softplus(v)
+                case SOFTPLUS -> -Math.expm1(-fv);
             };
             addTo(dIn, e, slope * get(dOut, e));
         }
@@ -222,7 +228,7 @@ final class ReferenceBackend extends HostKernels {
         }
     }
 
-    // ---- attention and recurrent cells --------------------------------------------------------------------------
+    // ---- attention, recurrent cells and the scan ----------------------------------------------------------------------
 
     @Override
     protected void attentionForwardKernel(HostBuffer out, HostBuffer lse, HostBuffer q, HostBuffer k, HostBuffer v,
@@ -264,6 +270,18 @@ final class ReferenceBackend extends HostKernels {
                                           HostBuffer gates, HostBuffer cPrev, HostBuffer cNew, int batch,
                                           int hidden) {
         ReferenceSequenceKernels.lstmCellBackward(dPre, dCPrev, dHNew, dCNew, gates, cPrev, cNew, batch, hidden);
+    }
+
+    @Override
+    protected void scanForwardKernel(HostBuffer h, HostBuffer a, HostBuffer b, int batch, int positions,
+                                     int channels, boolean reverse) {
+        ReferenceSequenceKernels.scanForward(h, a, b, batch, positions, channels, reverse);
+    }
+
+    @Override
+    protected void scanBackwardKernel(HostBuffer dA, HostBuffer dB, HostBuffer dH, HostBuffer a, HostBuffer h,
+                                      int batch, int positions, int channels, boolean reverse) {
+        ReferenceSequenceKernels.scanBackward(dA, dB, dH, a, h, batch, positions, channels, reverse);
     }
 
     // ---- loss and optimizer ----------------------------------------------------------------------------------------

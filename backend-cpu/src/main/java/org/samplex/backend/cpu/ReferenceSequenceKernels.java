@@ -5,7 +5,8 @@ import static org.samplex.backend.cpu.ReferenceBackend.get;
 import static org.samplex.backend.cpu.ReferenceBackend.set;
 
 /**
- * The reference's attention, GRU and LSTM kernels: scalar float64, one query row or one batch row at a time.
+ * The reference's attention, GRU and LSTM kernels and the linear scan: scalar float64, one query row or one batch
+ * row (or channel) at a time.
  * Attention materializes the softmax of each query row; its backward recomputes the probabilities from q, k and
  * the saved log-sum-exp, as a fused kernel would.
  */
@@ -247,5 +248,53 @@ final class ReferenceSequenceKernels {
                 }
             }
         }
+    }
+
+    // ---- linear scan ----------------------------------------------------------------------------------------------
+
+    /** h_t = a_t h_{t-1} + b_t along t (from N-1 down to 0 when reverse), every (row, channel) on its own. */
+    static void scanForward(HostBuffer h, HostBuffer a, HostBuffer b, int batch, int positions, int channels,
+                            boolean reverse) {
+        for (int row = 0; row < batch; row++) {
+            for (int c = 0; c < channels; c++) {
+                double state = 0.0;
+                for (int step = 0; step < positions; step++) {
+                    int at = scanAt(row, step, c, positions, channels, reverse);
+                    state = get(a, at) * state + get(b, at);
+                    set(h, at, state);
+                }
+            }
+        }
+    }
+
+    /**
+     * Against the scan order: g_t = dh_t + a_{t+1} g_{t+1}, then da_t += g_t h_{t-1} and db_t += g_t (h before the
+     * first step is 0).
+     */
+    static void scanBackward(HostBuffer dA, HostBuffer dB, HostBuffer dH, HostBuffer a, HostBuffer h, int batch,
+                             int positions, int channels, boolean reverse) {
+        for (int row = 0; row < batch; row++) {
+            for (int c = 0; c < channels; c++) {
+                double g = 0.0;
+                double nextDecay = 0.0;
+                for (int step = positions - 1; step >= 0; step--) {
+                    int at = scanAt(row, step, c, positions, channels, reverse);
+                    g = get(dH, at) + nextDecay * g;
+                    if (dA != null && step > 0) {
+                        addTo(dA, at, g * get(h, scanAt(row, step - 1, c, positions, channels, reverse)));
+                    }
+                    if (dB != null) {
+                        addTo(dB, at, g);
+                    }
+                    nextDecay = get(a, at);
+                }
+            }
+        }
+    }
+
+    /** Index of the step-th position in scan order of channel c of batch row {@code row}, in (B, N, C). */
+    private static int scanAt(int row, int step, int c, int positions, int channels, boolean reverse) {
+        int t = reverse ? positions - 1 - step : step;
+        return (row * positions + t) * channels + c;
     }
 }

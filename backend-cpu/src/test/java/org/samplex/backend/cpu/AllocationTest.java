@@ -227,6 +227,24 @@ class AllocationTest {
                 r.be.lstmCellBackward(dPre, dCPrev, dHNew, dCNew, gates, cPrev, cNew, batch, hidden);
             };
         }));
+        for (boolean reverse : new boolean[] {false, true}) {
+            all.add(new Named("scan forward and backward" + (reverse ? " reversed" : ""), (r, big) -> {
+                int batch = big ? 16 : 2;
+                int positions = big ? 16 : 8;
+                int channels = big ? 300 : 20;
+                long size = (long) batch * positions * channels;
+                Buffer a = r.uniform(size, 0.1, 0.9);
+                Buffer b = r.normal(size);
+                Buffer h = r.normal(size);
+                Buffer dA = r.normal(size);
+                Buffer dB = r.normal(size);
+                Buffer dH = r.normal(size);
+                return () -> {
+                    r.be.scanForward(h, a, b, batch, positions, channels, reverse);
+                    r.be.scanBackward(dA, dB, dH, a, h, batch, positions, channels, reverse);
+                };
+            }));
+        }
         all.add(new Named("adamw", (r, big) -> {
             int n = big ? 50_001 : 500;
             Buffer p = r.normal(n);

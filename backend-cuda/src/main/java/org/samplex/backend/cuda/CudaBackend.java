@@ -260,6 +260,33 @@ public final class CudaBackend extends CudaMemory {
                 cp.address(), cn.address(), batch, hidden);
     }
 
+    // ---- linear scan --------------------------------------------------------------------------------------------
+
+    @Override
+    public void scanForward(Buffer h, Buffer a, Buffer b, int batch, int positions, int channels, boolean reverse) {
+        long size = KernelChecks.scanShape("scanForward", batch, positions, channels);
+        CudaBuffer ch = arg("scanForward h", h, size);
+        CudaBuffer ca = arg("scanForward a", a, size);
+        CudaBuffer cb = arg("scanForward b", b, size);
+        run("recurrent", "scan_forward", (long) batch * channels, ch.address(), ca.address(), cb.address(), batch,
+                positions, channels, reverse ? 1 : 0);
+    }
+
+    @Override
+    public void scanBackward(Buffer dA, Buffer dB, Buffer dH, Buffer a, Buffer h, int batch, int positions,
+                             int channels, boolean reverse) {
+        long size = KernelChecks.scanShape("scanBackward", batch, positions, channels);
+        CudaBuffer da = optional("scanBackward dA", dA, size);
+        CudaBuffer db = optional("scanBackward dB", dB, size);
+        CudaBuffer dh = arg("scanBackward dH", dH, size);
+        CudaBuffer ca = arg("scanBackward a", a, size);
+        CudaBuffer ch = arg("scanBackward h", h, size);
+        if (da != null || db != null) {
+            run("recurrent", "scan_backward", (long) batch * channels, ptr(da), ptr(db), dh.address(), ca.address(),
+                    ch.address(), batch, positions, channels, reverse ? 1 : 0);
+        }
+    }
+
     // ---- loss and optimizer ----------------------------------------------------------------------------------------
 
     @Override

@@ -6,6 +6,8 @@
 #define ACT_TANH 1
 #define ACT_SIGMOID 2
 #define ACT_IDENTITY 3
+#define ACT_EXP 4
+#define ACT_SOFTPLUS 5
 
 #define GRID_STRIDE(e, n) \
     for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < (n); \
@@ -53,6 +55,10 @@ extern "C" __global__ void activation_forward(int f, float* out, const float* in
             y = tanhf(v);
         } else if (f == ACT_SIGMOID) {
             y = 1.0f / (1.0f + expf(-v));
+        } else if (f == ACT_EXP) {
+            y = expf(v);
+        } else if (f == ACT_SOFTPLUS) {
+            y = fmaxf(v, 0.0f) + log1pf(expf(-fabsf(v)));  // log(1 + e^v) without overflow
         } else {
             y = v;
         }
@@ -60,7 +66,7 @@ extern "C" __global__ void activation_forward(int f, float* out, const float* in
     }
 }
 
-// dIn += f'(in) dOut; relu'(0) = 0, tanh and sigmoid differentiate through their output.
+// dIn += f'(in) dOut; relu'(0) = 0, the others differentiate through their output.
 extern "C" __global__ void activation_backward(int f, float* dIn, const float* dOut, const float* in,
                                                const float* out, long long n) {
     GRID_STRIDE(e, n) {
@@ -73,6 +79,10 @@ extern "C" __global__ void activation_backward(int f, float* dIn, const float* d
         } else if (f == ACT_SIGMOID) {
             float y = out[e];
             slope = y * (1.0f - y);
+        } else if (f == ACT_EXP) {
+            slope = out[e];
+        } else if (f == ACT_SOFTPLUS) {
+            slope = -expm1f(-out[e]);  // sigmoid(in) = 1 - exp(-softplus(in))
         } else {
             slope = 1.0f;
         }

@@ -1,5 +1,5 @@
-// GRU and LSTM cells in PyTorch's gate order, one thread per (batch row, unit). Gate tensors are (B, count * h)
-// with the gates side by side: gate k of unit u in row b is at (count b + k) h + u.
+// GRU and LSTM cells in PyTorch's gate order, one thread per (batch row, unit), and the linear scan (at the end).
+// Gate tensors are (B, count * h) with the gates side by side: gate k of unit u in row b is at (count b + k) h + u.
 
 #define GRID_STRIDE(e, n) \
     for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < (n); \
@@ -114,6 +114,52 @@ extern "C" __global__ void lstm_cell_backward(float* dPre, float* dCPrev, const 
             dPre[atF] += dc * cPrev[e] * f * (1.0f - f);
             dPre[atG] += dc * i * (1.0f - g * g);
             dPre[atO] += dO * o * (1.0f - o);
+        }
+    }
+}
+
+// The linear scan h_t = a_t h_{t-1} + b_t over (B, N, C), one thread per (batch row, channel) walking the positions
+// in scan order (N-1 down to 0 when reverse); element (b, t, c) is at (b N + t) C + c, so a warp reads 32
+// consecutive channels of one position. Each step is one fmaf, as on the cpu backend.
+__device__ __forceinline__ long long scan_at(long long row, int step, long long c, int positions, int channels,
+                                             int reverse) {
+    int t = reverse ? positions - 1 - step : step;
+    return (row * positions + t) * channels + c;
+}
+
+extern "C" __global__ void scan_forward(float* h, const float* a, const float* b, int batch, int positions,
+                                        int channels, int reverse) {
+    GRID_STRIDE(e, (long long) batch * channels) {
+        long long row = e / channels;
+        long long c = e % channels;
+        float state = 0.0f;
+        for (int step = 0; step < positions; step++) {
+            long long at = scan_at(row, step, c, positions, channels, reverse);
+            state = fmaf(a[at], state, b[at]);
+            h[at] = state;
+        }
+    }
+}
+
+// Against the scan order: g_t = dh_t + a_{t+1} g_{t+1}; dA_t += g_t h_{t-1} (none at the first step, h_{-1} = 0),
+// dB_t += g_t; a null gradient (0) is skipped.
+extern "C" __global__ void scan_backward(float* dA, float* dB, const float* dH, const float* a, const float* h,
+                                         int batch, int positions, int channels, int reverse) {
+    GRID_STRIDE(e, (long long) batch * channels) {
+        long long row = e / channels;
+        long long c = e % channels;
+        float g = 0.0f;
+        float next = 0.0f;
+        for (int step = positions - 1; step >= 0; step--) {
+            long long at = scan_at(row, step, c, positions, channels, reverse);
+            g = fmaf(next, g, dH[at]);
+            if (dA && step > 0) {
+                dA[at] = fmaf(g, h[scan_at(row, step - 1, c, positions, channels, reverse)], dA[at]);
+            }
+            if (dB) {
+                dB[at] += g;
+            }
+            next = a[at];
         }
     }
 }

@@ -11,7 +11,7 @@ public enum KernelFamily {
     GEMM("GEMM", "gemm"),
     /** Fused attention forward and backward. */
     ATTENTION("ATTN", "attention"),
-    /** GRU and LSTM cells. */
+    /** GRU and LSTM cells and the linear scan. */
     RECURRENCE("RECUR", "recurrence"),
     /** Bias, activations, add, mul, the loss, fills and copies, gather, concat and slice. */
     POINTWISE("PTWISE", "pointwise_loss"),

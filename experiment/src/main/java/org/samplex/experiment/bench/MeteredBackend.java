@@ -270,7 +270,7 @@ public abstract class MeteredBackend implements Backend {
         end(KernelFamily.ATTENTION, t);
     }
 
-    // ---- recurrent cells --------------------------------------------------------------------------------------------
+    // ---- recurrent cells and the scan --------------------------------------------------------------------------------------------
 
     @Override
     public void gruCellForward(Buffer hNew, Buffer gates, Buffer gi, Buffer gh, Buffer hPrev, int batch, int hidden) {
@@ -300,6 +300,21 @@ public abstract class MeteredBackend implements Backend {
                                  Buffer gates, Buffer cPrev, Buffer cNew, int batch, int hidden) {
         long t = begin();
         backend.lstmCellBackward(dPre, dCPrev, dHNew, dCNew, gates, cPrev, cNew, batch, hidden);
+        end(KernelFamily.RECURRENCE, t);
+    }
+
+    @Override
+    public void scanForward(Buffer h, Buffer a, Buffer b, int batch, int positions, int channels, boolean reverse) {
+        long t = begin();
+        backend.scanForward(h, a, b, batch, positions, channels, reverse);
+        end(KernelFamily.RECURRENCE, t);
+    }
+
+    @Override
+    public void scanBackward(Buffer dA, Buffer dB, Buffer dH, Buffer a, Buffer h, int batch, int positions,
+                             int channels, boolean reverse) {
+        long t = begin();
+        backend.scanBackward(dA, dB, dH, a, h, batch, positions, channels, reverse);
         end(KernelFamily.RECURRENCE, t);
     }
 

@@ -31,9 +31,10 @@ final class RealLearners {
         return switch (learner) {
             case "transformer" -> b.learnerOption("mlp-width", 8);
             case "mlp" -> b.learnerOption("width1", 16).learnerOption("width2", 12);
-            case "gru", "lstm", "rnn" -> b.learnerOption("hidden", 5);
-            default -> throw new IllegalArgumentException("learner must be transformer, mlp, gru, lstm or rnn, got "
-                    + learner);
+            case "gru", "lstm", "rnn", "mingru" -> b.learnerOption("hidden", 5);
+            case "mamba" -> b.learnerOption("width", 3).learnerOption("state", 4);
+            default -> throw new IllegalArgumentException("learner must be transformer, mlp, gru, lstm, rnn, mamba or "
+                    + "mingru, got " + learner);
         };
     }
 

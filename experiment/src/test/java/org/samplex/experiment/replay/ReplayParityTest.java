@@ -25,7 +25,7 @@ import org.samplex.experiment.RunSpec;
 class ReplayParityTest {
 
     static Stream<Arguments> cases() {
-        return Stream.of("transformer", "mlp", "gru", "lstm", "rnn")
+        return Stream.of("transformer", "mlp", "gru", "lstm", "rnn", "mamba", "mingru")
                 .flatMap(l -> Stream.of("reference", "cpu").flatMap(b -> Stream.of(
                         Arguments.of(l, b, null, false), Arguments.of(l, b, 20L, false), Arguments.of(l, b, 5L, false),
                         Arguments.of(l, b, 20L, true))));

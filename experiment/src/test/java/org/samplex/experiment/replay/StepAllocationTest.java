@@ -100,7 +100,7 @@ class StepAllocationTest {
 
     /** The reference's kernels are not held to it (see the class comment), the cpu backend's are: 0 bytes in all. */
     @ParameterizedTest(name = "{0} on cpu")
-    @ValueSource(strings = {"transformer", "mlp", "gru"})
+    @ValueSource(strings = {"transformer", "mlp", "gru", "mamba", "mingru"})
     void onCpuAReplayedStepAllocatesNothingAtAll(String name) {
         Measurement m = measured(name, "cpu");
         assertEquals(0, m.total(), m.toString());

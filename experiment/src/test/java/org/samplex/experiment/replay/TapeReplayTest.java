@@ -63,7 +63,7 @@ class TapeReplayTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"transformer", "mlp", "gru", "lstm", "rnn"})
+    @ValueSource(strings = {"transformer", "mlp", "gru", "lstm", "rnn", "mamba", "mingru"})
     void aReplayComputesWhatAFreshTapeComputesOnTheNewInputs(String name) {
         try (Backend be = reference(); Setup setup = Setup.of(name, be); Arena arena = new Arena(be);
              Arena freshArena = new Arena(be)) {

@@ -140,10 +140,10 @@ class RecurrentSetupTest {
     }
 
     @Test
-    void allThreeLearnersAreDiscoveredFromThisModule() {
+    void allFiveLearnersAreDiscoveredFromThisModule() {
         var found = Services.discover().learners().stream()
                 .filter(f -> "org.samplex.models.rnn".equals(f.module())).map(Services.Found::name).sorted().toList();
-        assertEquals(List.of("gru", "lstm", "rnn"), found);
+        assertEquals(List.of("gru", "lstm", "mamba", "mingru", "rnn"), found);
     }
 
     @Test

@@ -59,6 +59,8 @@ public final class KernelCatalog {
         all.add(SequenceCases.gru("gru cell", 2, 3));
         all.add(SequenceCases.lstm("lstm cell", 2, 3, true));
         all.add(SequenceCases.lstm("lstm cell without dCNew", 2, 3, false));
+        all.add(SequenceCases.scan("scan", 2, 4, 3, false));
+        all.add(SequenceCases.scan("scan reversed", 2, 4, 3, true));
         all.add(PointwiseCases.mse("mse", 10));
         all.add(PointwiseCases.adamw("adamw", 10));
         all.add(LayoutCases.gather("gather rows", 5, 3, 7));
@@ -77,6 +79,12 @@ public final class KernelCatalog {
         all.add(gemm("gemm batched shared B NT (large)", strided(false, true, 21, 34, 40, 3, false, true), 0.0));
         all.add(gemm("gemm alpha beta (large)", new GemmSpec(false, false, 33, 35, 39, -1.5, 39, 0, 35, 0, 35, 0, 1),
                 0.25));
+        // the direct path's vector of columns (B not transposed, n past a vector at 8 and 16 lanes, k below one):
+        // Mamba's batched outer products, with a column tail
+        all.add(gemm("gemm batched small NN, k = 1 (direct columns)", strided(false, false, 7, 35, 1, 4, false, false),
+                0.0));
+        all.add(gemm("gemm TN alpha beta small (direct columns)", new GemmSpec(true, false, 5, 19, 3, -1.5, 5, 0, 19, 0,
+                19, 0, 1), 0.25));
         all.add(PointwiseCases.biasAdd("bias add (large)", 33, 67, false));
         for (Activation f : Activation.values()) {
             all.add(PointwiseCases.activation(f.name().toLowerCase(Locale.ROOT) + " (large)", f, 1031));
@@ -92,6 +100,9 @@ public final class KernelCatalog {
         all.add(SequenceCases.attention("attention full width H=1 hd=16 causal (large)", 3, 13, 1, 16, true));
         all.add(SequenceCases.gru("gru cell (large)", 3, 37));
         all.add(SequenceCases.lstm("lstm cell (large)", 3, 37, true));
+        // channels of several vectors and a tail at every vector width, beyond one block of 256
+        all.add(SequenceCases.scan("scan (large)", 3, 13, 37, false));
+        all.add(SequenceCases.scan("scan reversed (large)", 2, 11, 301, true));
         all.add(PointwiseCases.mse("mse (large)", 1031));
         all.add(PointwiseCases.adamw("adamw (large)", 1031));
         all.add(LayoutCases.gather("gather rows (large)", 50, 33, 70));
@@ -137,6 +148,7 @@ public final class KernelCatalog {
         all.add(SequenceCases.attention("attention split H=4 hd=8 (threaded)", 3, 40, 4, 8, false));
         all.add(SequenceCases.gru("gru cell (threaded)", 8, 200));
         all.add(SequenceCases.lstm("lstm cell (threaded)", 8, 200, true));
+        all.add(SequenceCases.scan("scan reversed (threaded)", 8, 16, 600, true));
         all.add(PointwiseCases.mse("mse (threaded)", 100_003));
         all.add(PointwiseCases.adamw("adamw (threaded)", 100_003));
         all.add(LayoutCases.gather("gather rows (threaded)", 300, 64, 500));

@@ -3,7 +3,7 @@ package org.samplex.backend.cpu.conformance;
 import org.samplex.api.Buffer;
 import org.samplex.backend.cpu.conformance.KernelCase.Values;
 
-/** Catalog entries for fused attention and the GRU and LSTM cells. */
+/** Catalog entries for fused attention, the GRU and LSTM cells and the linear scan. */
 final class SequenceCases {
     private SequenceCases() {
     }
@@ -81,6 +81,26 @@ final class SequenceCases {
                         }
                     }
                 })
+                .build();
+    }
+
+    /**
+     * The linear scan h_t = a_t h_{t-1} + b_t over (B, N, C), forward or reversed. Decays in [0.1, 0.95), as
+     * Mamba's exp(Delta A) and the minimal GRU's 1 - z are, so states stay of the order of the inputs; each
+     * position adds one rounded fused multiply-add to the chain, forward (h) and backward (g) alike.
+     */
+    static KernelCase scan(String name, int batch, int positions, int channels, boolean reverse) {
+        int size = batch * positions * channels;
+        return KernelCase.builder(name)
+                .input("a", size, Values.uniform(0.1, 0.95))
+                .input("b", size)
+                .output("h", size)
+                .reduction(positions)
+                .depth(3)
+                .forward((be, t) -> be.scanForward(t.get("h"), t.get("a"), t.get("b"), batch, positions, channels,
+                        reverse))
+                .backward((be, t) -> be.scanBackward(t.get("dA"), t.get("dB"), t.get("dH"), t.get("a"), t.get("h"),
+                        batch, positions, channels, reverse))
                 .build();
     }
 }
