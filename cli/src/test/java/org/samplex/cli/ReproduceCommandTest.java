@@ -67,6 +67,8 @@ class ReproduceCommandTest {
         assertEquals(4 * 5, heads.size());
         assertEquals(5, count(heads, "transformer N=12 q=3 heads=4 seed="));
         assertEquals(3 * 2, runs("heads", "small").size());
+        assertEquals(6 * 4 * 3, runs("zoo", "small").size(), "six learners, N = 4..16, 3 seeds");
+        assertEquals(6 * 8 * 5, runs("zoo", "paper").size());
         List<String> fig2 = runs("fig2", "paper");
         assertEquals(1, fig2.size());
         assertTrue(fig2.getFirst().contains("transformer N=100"), fig2.getFirst());

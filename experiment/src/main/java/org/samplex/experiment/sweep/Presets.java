@@ -12,8 +12,9 @@ import org.samplex.experiment.Convention;
  * N range, the seeds and the test set. Each is a plan file's text, so a preset is also an example of the plan
  * format ({@code samplex reproduce NAME --dry-run} lists it).
  *
- * <p>{@code heads} is not a figure of the paper but an extension: the data model of the paper's lower bound on
- * heads (Prop. 4 / Prop. 21) with H = 1 .. q + 1 heads.
+ * <p>{@code heads} and {@code zoo} are not figures of the paper but extensions: the data model of the paper's lower
+ * bound on heads (Prop. 4 / Prop. 21) with H = 1 .. q + 1 heads, and n* against N for the sequence architectures
+ * weighed against attention today (selective state spaces, minimal gated recurrences; docs/zoo.md).
  */
 public final class Presets {
 
@@ -31,14 +32,9 @@ public final class Presets {
     }
 
     /** The figures, in the order {@code samplex reproduce --help} lists them. */
-    public static final List<String> NAMES = List.of("fig1a", "fig1b", "fig2", "fig3", "heads");
+    public static final List<String> NAMES = List.of("fig1a", "fig1b", "fig2", "fig3", "heads", "zoo");
 
     private Presets() {
-    }
-
-    /** Whether a preset is one of the paper's figures (false for the extensions, such as {@code heads}). */
-    public static boolean isPaperFigure(String name) {
-        return name.startsWith("fig");
     }
 
     /**
@@ -60,6 +56,7 @@ public final class Presets {
             case "fig2" -> (small ? FIG2_SMALL : FIG2_PAPER) + (authors ? FIG2_AUTHORS : FIG2_TEXT);
             case "fig3" -> small ? FIG3_SMALL : FIG3_PAPER;
             case "heads" -> small ? HEADS_SMALL : HEADS_PAPER;
+            case "zoo" -> small ? ZOO_SMALL : ZOO_PAPER;
             default -> throw new IllegalArgumentException("unknown figure '" + name + "'; the figures: "
                     + String.join(", ", NAMES));
         };
@@ -261,5 +258,50 @@ public final class Presets {
             cap: 500000
             test-size: 2000
             learner-options: {heads: [1, 2, 3]}
+            """;
+
+    private static final String ZOO_SMALL = """
+            description: >-
+              Zoo, small (an extension, not a figure of the paper): general 1STR, d = 10, eps = 0.7, every 10 steps,
+              3 seeds, N = 4 to 16, cap 300,000 prompts; Transformer (1 head, MLP 100), bi-GRU and bi-LSTM with 128
+              per direction (the paper's GRU: 500), mamba (width 16, expand 2, state 16, bidirectional), mingru (128
+              per direction, 2 layers, bidirectional), FFN [N d, 1000]. docs/zoo.md has a run and what it says.
+            task: qstr
+            task-options: {variant: general, d: 10}
+            learners: [transformer, gru, lstm, mamba, mingru, mlp]
+            N: [4, 8, 12, 16]
+            seeds: 3
+            thresholds: 0.7
+            check-every: 10
+            cap: 300000
+            learner-options:
+              transformer: {heads: 1, mlp-width: 100}
+              gru: {hidden: 128}
+              lstm: {hidden: 128}
+              mamba: {width: 16, expand: 2, state: 16}
+              mingru: {hidden: 128, layers: 2}
+              mlp: {width2: 1000}
+            """;
+
+    private static final String ZOO_PAPER = """
+            description: >-
+              Zoo (an extension, not a figure of the paper): general 1STR, d = 10, eps = 0.7, every 10 steps, 5 seeds,
+              N = 4 to 64 (a GPU); Transformer (1 head, MLP 100), bi-GRU and bi-LSTM with 500 per direction, mamba
+              (width 32, expand 2, state 16, bidirectional), mingru (128 per direction, 2 layers, bidirectional), FFN
+              [N d, 1000].
+            task: qstr
+            task-options: {variant: general, d: 10}
+            learners: [transformer, gru, lstm, mamba, mingru, mlp]
+            N: [4, 8, 12, 16, 24, 32, 48, 64]
+            seeds: 5
+            thresholds: 0.7
+            check-every: 10
+            learner-options:
+              transformer: {heads: 1, mlp-width: 100}
+              gru: {hidden: 500}
+              lstm: {hidden: 500}
+              mamba: {width: 32, expand: 2, state: 16}
+              mingru: {hidden: 128, layers: 2}
+              mlp: {width2: 1000}
             """;
 }
