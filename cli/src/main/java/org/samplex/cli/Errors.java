@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.samplex.api.BackendUnavailableException;
+import org.samplex.experiment.IoErrors;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
@@ -27,6 +28,19 @@ final class Errors {
                 + String.join(", ", spec.subcommands().keySet()));
         spec.commandLine().usage(spec.commandLine().getErr());
         return Samplex.EXIT_USAGE;
+    }
+
+    /**
+     * An OutOfMemoryError that got past the memory estimate ({@code org.samplex.experiment.MemoryEstimate}: it
+     * leaves out activations): one line with the heap's limit and what to change, no stack trace; exit 1.
+     */
+    static int outOfMemory(PrintWriter err, OutOfMemoryError e) {
+        long max = Runtime.getRuntime().maxMemory();
+        err.println("samplex: out of memory (" + e.getMessage() + "; the Java heap's limit is "
+                + String.format(java.util.Locale.ROOT, "%.1f GiB", max / (double) (1L << 30)) + "): lower --N, "
+                + "--test-size or --batch, or give the JVM more heap (SAMPLEX_JAVA_OPTS=-Xmx<size>)");
+        err.flush();
+        return Samplex.EXIT_IO;
     }
 
     /** Unknown commands, options and values: exit 2 with the offending word named and a pointer to help. */
@@ -85,8 +99,8 @@ final class Errors {
                 err.println(cmd.getColorScheme().errorText("samplex: " + t.getMessage()));
                 code = Samplex.EXIT_USAGE;
             } else if (t instanceof UncheckedIOException || t instanceof IOException) {
-                // A folder that cannot be written, a locked or corrupt results store: the message names the file.
-                err.println(cmd.getColorScheme().errorText("samplex: " + t.getMessage()));
+                // A folder that cannot be written, a locked or corrupt results store: the file and the cause.
+                err.println(cmd.getColorScheme().errorText("samplex: " + ioMessage(t)));
                 code = Samplex.EXIT_IO;
             } else {
                 boolean trace = debugFromEnvironment || verboseGiven(parseResult);
@@ -101,6 +115,28 @@ final class Errors {
             }
             err.flush();
             return code;
+        }
+
+        /**
+         * An I/O failure in one line that names the file and the cause: a bare IOException (whose message may be
+         * only a path) is described by {@link IoErrors#cause}; an UncheckedIOException's message gets the cause
+         * appended when it does not say it already.
+         */
+        static String ioMessage(Throwable t) {
+            if (t instanceof IOException io) {
+                return IoErrors.cause(io);
+            }
+            String message = t.getMessage();
+            if (t.getCause() instanceof IOException io && (io.getCause() == null || io.getCause() instanceof IOException)) {
+                String cause = IoErrors.cause(io);
+                if (message == null || message.isBlank()) {
+                    return cause;
+                }
+                if (!message.contains(cause)) {
+                    return message + ": " + cause;
+                }
+            }
+            return message;
         }
 
         /** Whether any command on the line (the root or a subcommand) was given --verbose. */

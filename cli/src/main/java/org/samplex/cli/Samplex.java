@@ -126,7 +126,19 @@ public final class Samplex implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine(System.getenv()).execute(args));
+        System.exit(execute(commandLine(System.getenv()), args));
+    }
+
+    /**
+     * Runs a command line; an OutOfMemoryError (an Error, which picocli passes through) ends in one line
+     * ({@link Errors#outOfMemory}) instead of a stack trace.
+     */
+    static int execute(CommandLine cl, String... args) {
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            return Errors.outOfMemory(cl.getErr(), e);
+        }
     }
 
     /** The version of the org.samplex.cli module (set by the build), or "dev" when run from classes. */

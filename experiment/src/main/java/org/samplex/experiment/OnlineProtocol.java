@@ -211,6 +211,7 @@ public final class OnlineProtocol {
         RunSpec s = resolve(spec, learnerProvider, taskProvider);
         Task task = taskProvider.create(taskProvider.schema().validate(s.taskOptions()), s.taskSeed());
         Config learnerConfig = learnerProvider.schema().validate(s.learnerOptions());
+        MemoryEstimate.of(s, task, learnerProvider, learnerConfig, backend.dtype()).check(s, backend);
         try (Learner learner = learnerProvider.create(task.shape(), learnerConfig, backend, s.seed());
              Arena testArena = new Arena(backend);
              Arena stepArena = new Arena(backend);

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.samplex.experiment.IoErrors;
 import org.samplex.experiment.Json;
 import org.samplex.experiment.RunRecord;
 import org.samplex.experiment.RunSpec;
@@ -159,7 +160,7 @@ public final class ResultStore implements AutoCloseable {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the results folder " + dir, e);
+            throw IoErrors.unchecked("cannot create the results folder " + dir, e);
         }
         SQLiteConfig config = new SQLiteConfig();
         config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
@@ -177,7 +178,8 @@ public final class ResultStore implements AutoCloseable {
             return new ResultStore(file, file.toString(), c, ProcessIdentity.current(), dialect);
         } catch (SQLException e) {
             closeQuietly(c);
-            throw failure("cannot open the results store " + file, e);
+            String why = IoErrors.whyNotWritable(dir);
+            throw failure("cannot open the results store " + file + (why == null ? "" : ": " + why), e);
         }
     }
 

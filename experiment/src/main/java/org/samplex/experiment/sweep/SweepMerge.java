@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import org.samplex.experiment.IoErrors;
 import org.samplex.experiment.Json;
 
 /**
@@ -77,7 +78,7 @@ public final class SweepMerge {
                             .thenComparing(p -> Shard.ofFileName(p.getFileName().toString()).index()))
                     .toList();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + dir, e);
+            throw IoErrors.unchecked("cannot list " + dir, e);
         }
     }
 
@@ -206,7 +207,7 @@ public final class SweepMerge {
             Files.createDirectories(parent);
             Files.writeString(file, Json.write(out) + "\n", StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
+            throw IoErrors.unchecked("cannot write " + file, e);
         }
     }
 
