@@ -43,17 +43,35 @@ final class Errors {
         return Samplex.EXIT_IO;
     }
 
-    /** Unknown commands, options and values: exit 2 with the offending word named and a pointer to help. */
+    /**
+     * Unknown commands, options and values: exit 2 with the offending word named, the names it may have meant
+     * ({@link Suggestions}) and a pointer to help. An unknown option is named before a missing required one
+     * (picocli checks the required ones first): {@code train --learners x} is a misspelt {@code --learner}.
+     */
     static final class Usage implements IParameterExceptionHandler {
         @Override
         public int handleParseException(ParameterException ex, String[] args) {
             CommandLine cmd = ex.getCommandLine();
             PrintWriter err = cmd.getErr();
-            err.println(cmd.getColorScheme().errorText("samplex: " + message(ex)));
-            UnmatchedArgumentException.printSuggestions(ex, err);
+            List<String> unmatched = ex instanceof UnmatchedArgumentException u ? u.getUnmatched()
+                    : cmd.getUnmatchedArguments();
+            if (!(ex instanceof UnmatchedArgumentException) && !unmatched.isEmpty()) {
+                String first = unmatched.getFirst();
+                err.println(cmd.getColorScheme().errorText("samplex: unknown " + (first.startsWith("-") ? "option"
+                        : "argument") + " '" + first + "'"));
+                Suggestions.print(cmd.getCommandSpec(), unmatched, err);
+                err.println(cmd.getColorScheme().errorText("samplex: and " + lowerFirst(message(ex))));
+            } else {
+                err.println(cmd.getColorScheme().errorText("samplex: " + message(ex)));
+                Suggestions.print(cmd.getCommandSpec(), unmatched, err);
+            }
             err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for usage.");
             err.flush();
             return Samplex.EXIT_USAGE;
+        }
+
+        private static String lowerFirst(String s) {
+            return s.isEmpty() ? s : Character.toLowerCase(s.charAt(0)) + s.substring(1);
         }
 
         private static String message(ParameterException ex) {

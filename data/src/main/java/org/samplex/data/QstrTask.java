@@ -140,6 +140,24 @@ final class QstrTask implements Task {
         }
     }
 
+    /**
+     * Exact from the definition ({@link QstrSampler}): every projection p = &lt;u_l, x_j&gt; is N(0, 1), and
+     * projections on orthonormal directions or of other tokens are independent; (p^2 - 1) / sqrt(2) has variance
+     * 1 too. So linear, sumlinear and he2 labels have variance 1; mean's (1/q) sum_l p_{t_l} has
+     * (q + q (q - 1) c) / q^2, where c is the chance that two pointers of a token coincide (1/N iid, 0 distinct);
+     * label noise adds sigma^2. The test split of the simple variant has the same marginals.
+     */
+    @Override
+    public double labelVariance() {
+        double variance = 1;
+        if (config.link() == QstrConfig.Link.MEAN) {
+            int q = config.pointers();
+            double coincide = config.distinct() ? 0 : 1.0 / config.positions();
+            variance = (q + q * (q - 1.0) * coincide) / ((double) q * q);
+        }
+        return variance + config.noise() * config.noise();
+    }
+
     /** The paper's evaluation interval: 100 steps for the simple variant, 10 for the general one. */
     @Override
     public int defaultCheckEvery() {

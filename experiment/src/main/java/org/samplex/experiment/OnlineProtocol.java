@@ -173,8 +173,9 @@ public final class OnlineProtocol {
         }
         Config learnerConfig = learner.schema().validate(spec.learnerOptions());
         Config taskConfig = task.schema().validate(spec.taskOptions());
-        int checkEvery = spec.checkEvery() != null ? spec.checkEvery()
-                : task.create(taskConfig, spec.taskSeed()).defaultCheckEvery();
+        Task configured = task.create(taskConfig, spec.taskSeed());
+        RunSpecChecks.belowLabelVariance(spec.thresholds(), configured.labelVariance(), task.name());
+        int checkEvery = spec.checkEvery() != null ? spec.checkEvery() : configured.defaultCheckEvery();
         if (checkEvery > spec.maxSteps()) {
             throw new IllegalArgumentException("option 'check-every' must be at most " + spec.maxSteps()
                     + " (the steps that cap " + spec.cap() + " allows with batch " + spec.batch() + "), got "
