@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
                 "1:I/O problem (a file or folder that cannot be read or written), or internal error (a bug: "
                         + "rerun with SAMPLEX_DEBUG=1 and report the stack trace)",
                 "2:usage error (unknown command, option or value)",
-                "3:a backend asked for by name cannot run here", "4:a sweep cell failed"})
+                "3:a backend asked for by name cannot run here", "4:a sweep cell failed",
+                "5:sweep verify: a stored run was not reproduced bit for bit"})
 public final class Samplex implements Callable<Integer> {
 
     /** A file or folder cannot be read or written; the same code as an internal error, without the bug hint. */

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.samplex.experiment.sweep.CodeChange;
 import org.samplex.experiment.sweep.CostModel;
 import org.samplex.experiment.sweep.Plan;
 import org.samplex.experiment.sweep.PlannedRun;
@@ -34,11 +35,17 @@ final class SweepCommandSupport {
      * @param scope which runs this process runs and where it stores them (a shard, a sink), or the whole plan
      */
     record Settings(Path out, String preset, int workers, int threads, boolean dryRun, boolean extend,
-                    Sweep.Scope scope) {
+                    Sweep.Scope scope, CodeChange codeChanged) {
 
         /** The whole plan into the folder's results.sqlite. */
         Settings(Path out, String preset, int workers, int threads, boolean dryRun, boolean extend) {
             this(out, preset, workers, threads, dryRun, extend, Sweep.Scope.WHOLE);
+        }
+
+        /** Stored runs of other code are refused ({@link CodeChange#REFUSE}). */
+        Settings(Path out, String preset, int workers, int threads, boolean dryRun, boolean extend,
+                 Sweep.Scope scope) {
+            this(out, preset, workers, threads, dryRun, extend, scope, CodeChange.REFUSE);
         }
     }
 
@@ -65,7 +72,10 @@ final class SweepCommandSupport {
         SweepRunner.Outcome outcome;
         try {
             outcome = Sweep.run(s.out(), plan, runs, s.scope(), s.preset(), s.extend(), trainer, s.workers(),
-                    s.threads(), progress);
+                    s.threads(), progress, s.codeChanged(), line -> {
+                        err.println(line);
+                        err.flush();
+                    });
         } finally {
             progress.finish();
         }

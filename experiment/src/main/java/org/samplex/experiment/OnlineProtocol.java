@@ -409,6 +409,7 @@ public final class OnlineProtocol {
         p.put("task_module", module(taskProvider.getClass()));
         p.put("backend_module", module(backend.getClass()));
         p.put("backend_dtype", backend.dtype().name());
+        p.put("code", CodeIdentity.of(learner.getClass(), taskProvider.getClass(), backend.getClass()).toMap());
         Map<String, Object> seeds = new LinkedHashMap<>();
         seeds.put("task_seed", spec.taskSeed());
         seeds.put("seed", spec.seed());

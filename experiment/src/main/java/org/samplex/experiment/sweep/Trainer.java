@@ -12,6 +12,7 @@ import org.samplex.api.learn.Learner;
 import org.samplex.api.learn.LearnerProvider;
 import org.samplex.api.learn.Task;
 import org.samplex.api.learn.TaskProvider;
+import org.samplex.experiment.CodeIdentity;
 import org.samplex.experiment.OnlineProtocol;
 import org.samplex.experiment.ProgressListener;
 import org.samplex.experiment.RunRecord;
@@ -56,6 +57,14 @@ public interface Trainer {
         return null;
     }
 
+    /**
+     * The identity of the code that would run a resolved spec (its learner's, task's and backend's modules, with
+     * api and experiment); null when this trainer cannot tell, and then stored runs are not compared.
+     */
+    default CodeIdentity codeIdentity(RunSpec resolvedSpec) {
+        return null;
+    }
+
     /** A probe's timings. */
     record Probe(double secondsPerStep, double secondsPer1000TestPrompts) {
     }
@@ -82,6 +91,13 @@ public interface Trainer {
             @Override
             public RunRecord run(RunSpec resolvedSpec, ProgressListener listener) {
                 return OnlineProtocol.run(resolvedSpec, services, listener);
+            }
+
+            @Override
+            public CodeIdentity codeIdentity(RunSpec resolvedSpec) {
+                return CodeIdentity.of(services.learner(resolvedSpec.learner()).getClass(),
+                        services.task(resolvedSpec.task()).getClass(),
+                        services.chooseBackend(resolvedSpec.backend()).provider().getClass());
             }
 
             @Override
