@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
         description = "Measures how many training samples neural architectures need on sparse-retrieval "
                 + "sequence tasks (qSTR).",
         subcommands = {ListCommand.class, DoctorCommand.class, TrainCommand.class, BenchCommand.class,
-                SweepCommand.class, ReproduceCommand.class, ReportCommand.class, CompletionCommand.class,
+                SweepCommand.class, RunsCommand.class, ReproduceCommand.class, ReportCommand.class,
+                CompletionCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success (a censored or diverged run is a result, not an error)",
