@@ -33,6 +33,14 @@
 # PyTorch reference at ../shared/anchors/torch_qstr.py relative to the repository root (TORCH_QSTR overrides it).
 # The pyenv python3 on PATH has no torch: this script always runs /usr/bin/python3 (PYTHON overrides it).
 #
+# Fair by construction: the reference side (numpy, torch) runs with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset,
+# so OpenBLAS picks its kernel for this CPU (a machine-wide OPENBLAS_CORETYPE=Haswell would confine it to AVX2);
+# samplex's side keeps the environment as it is (it reads neither). Before anything runs, the script checks that
+# numpy (gemm part) and torch (nstar part) really run on OpenBLAS, in the reference side's environment, and
+# refuses with the reason otherwise (exit 3): Debian's numpy and torch call libblas.so.3, which without
+# libopenblas0-pthread is the reference BLAS, some 40 times slower. The kernel OpenBLAS chose
+# (openblas_get_corename) goes into env.txt and the report.
+#
 # Writes a folder per run, $OUT/<date-time>/ ($OUT/latest points at the newest): compare-cpu.md (the tables in
 # markdown, with the commands and the machine, ready for docs/performance.md), commands.txt (every command, in
 # order), env.txt, and the raw output of every run (samplex JSON records, torch's lines, gemm probes, logs).
@@ -156,6 +164,74 @@ if (( want_nstar )); then
   torch_qstr=$(rel "$torch_qstr")
 fi
 
+# the reference side's environment: OpenBLAS chooses its own kernel (see the header)
+ref_env=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE)
+# blas_of numpy|torch: "OpenBLAS <config>; kernel <corename> (<library>)" for the BLAS that library's matmul
+# calls in the reference side's environment, or exit 3 with the reason when it is not OpenBLAS
+blas_of() {
+  local found
+  found=$("${ref_env[@]}" "$py" - "$1" <<'PYEOF' 2>&1
+import ctypes
+import sys
+
+# The library whose sgemm a product calls: look the symbol up from the extension module (dlsym searches it and its
+# dependencies in the order the loader binds them), then ask dladdr which file holds it.
+if sys.argv[1] == "numpy":
+    import numpy as np
+    a = np.ones((64, 64), np.float32)
+    a @ a
+    core = getattr(np, "_core", None) or np.core
+    extension = core._multiarray_umath.__file__
+else:
+    import torch
+    a = torch.ones(64, 64)
+    a @ a
+    extension = torch._C.__file__
+
+
+class DlInfo(ctypes.Structure):
+    _fields_ = [("fname", ctypes.c_char_p), ("fbase", ctypes.c_void_p), ("sname", ctypes.c_char_p),
+                ("saddr", ctypes.c_void_p)]
+
+
+libc = ctypes.CDLL(None)
+module = ctypes.CDLL(extension)
+blas = None
+for symbol in ("cblas_sgemm", "sgemm_", "scipy_cblas_sgemm64_", "cblas_sgemm64_", "sgemm_64_"):
+    try:
+        address = ctypes.cast(getattr(module, symbol), ctypes.c_void_p)
+    except AttributeError:
+        continue
+    info = DlInfo()
+    if libc.dladdr(address, ctypes.byref(info)) and info.fname:
+        blas = info.fname.decode()
+        break
+if blas is None:
+    print(f"no sgemm found from {extension}")
+    sys.exit(1)
+so = ctypes.CDLL(blas)
+# Debian's OpenBLAS exports openblas_get_corename; the pip wheels' builds add a prefix and a suffix
+for prefix, suffix in (("", ""), ("", "64_"), ("scipy_", "64_"), ("scipy_", "")):
+    try:
+        name = getattr(so, f"{prefix}openblas_get_corename{suffix}")
+        config = getattr(so, f"{prefix}openblas_get_config{suffix}")
+    except AttributeError:
+        continue
+    name.restype = config.restype = ctypes.c_char_p
+    print(f"OpenBLAS: {config().decode()}; kernel {name().decode()} ({blas})")
+    sys.exit(0)
+print(f"its sgemm comes from {blas}, which is not OpenBLAS")
+sys.exit(1)
+PYEOF
+  ) || die "$1 in $py does not run on OpenBLAS ($found); a comparison against it would measure another BLAS:
+  apt-get install libopenblas0-pthread (Debian's $1 calls libblas.so.3, which update-alternatives then points at
+  OpenBLAS), or set PYTHON to a python whose $1 uses OpenBLAS"
+  echo "$found"
+}
+blas_numpy=""; blas_torch=""
+(( want_gemm )) && blas_numpy=$(blas_of numpy)
+(( want_nstar )) && blas_torch=$(blas_of torch)
+
 run_dir="$out/$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$run_dir/raw"
 run_dir=$(rel "$run_dir")
@@ -204,6 +280,10 @@ export SAMPLEX_NO_BUILD=1
   echo "python: $("$py" --version 2>&1) ($py)"
   echo "numpy: $("$py" -c 'import numpy; print(numpy.__version__)' 2>/dev/null || echo missing)"
   echo "torch: $("$py" -c 'import torch; print(torch.__version__)' 2>/dev/null || echo missing)"
+  echo "reference side (numpy, torch): OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (this shell had" \
+    "OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-(unset)}, OPENBLAS_L2_SIZE=${OPENBLAS_L2_SIZE:-(unset)})"
+  if [[ -n "$blas_numpy" ]]; then echo "numpy's BLAS: $blas_numpy"; fi
+  if [[ -n "$blas_torch" ]]; then echo "torch's BLAS: $blas_torch"; fi
   echo "openblas: $(dpkg-query -W -f '${db:Status-Abbrev}${Package} ${Version}\n' 'libopenblas0-*' 2>/dev/null \
     | sed -n 's/^ii *//p' | tr '\n' ' ')"
   echo "samplex doctor (cpu backend):"
@@ -258,9 +338,9 @@ print(f"numpy best_gflops={max(gflops):.2f} median_gflops={statistics.median(gfl
 EOF
   for t in "${gemm_thread_list[@]}"; do
     say "sgemm ${gemm_size}^3, $t thread(s): numpy/OpenBLAS"
-    show "OPENBLAS_NUM_THREADS=$t OMP_NUM_THREADS=$t $py $probe --size $gemm_size --runs $gemm_runs" \
+    show "${ref_env[*]} OPENBLAS_NUM_THREADS=$t OMP_NUM_THREADS=$t $py $probe --size $gemm_size --runs $gemm_runs" \
       "--seconds $gemm_seconds --warmup $gemm_warmup"
-    if ! OPENBLAS_NUM_THREADS=$t OMP_NUM_THREADS=$t "$py" "$probe" --size "$gemm_size" --runs "$gemm_runs" \
+    if ! "${ref_env[@]}" OPENBLAS_NUM_THREADS=$t OMP_NUM_THREADS=$t "$py" "$probe" --size "$gemm_size" --runs "$gemm_runs" \
         --seconds "$gemm_seconds" --warmup "$gemm_warmup" > "$run_dir/raw/gemm-numpy-t$t.txt" 2>&1; then
       failures=$(( failures + 1 )); echo "  FAILED (raw/gemm-numpy-t$t.txt)"
     fi
@@ -327,11 +407,11 @@ if (( want_nstar )); then
       awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", b - a }' > "$base.process_s"
       say "time to n*: torch $(torch_model "$l") N=$n seeds 0..$(( seeds - 1 ))"
       base=$run_dir/raw/torch-$l-N$n
-      show "$py $torch_qstr --model $(torch_model "$l") --N $n --threshold $threshold --n-test $test_size" \
+      show "${ref_env[*]} $py $torch_qstr --model $(torch_model "$l") --N $n --threshold $threshold --n-test $test_size" \
         "--check-every $check_every --batch $batch --lr $lr --weight-decay $weight_decay --cap $cap" \
         "--seeds $seeds --threads $threads"
       t0=$(now)
-      if ! "$py" "$torch_qstr" --model "$(torch_model "$l")" --N "$n" --threshold "$threshold" --n-test "$test_size" \
+      if ! "${ref_env[@]}" "$py" "$torch_qstr" --model "$(torch_model "$l")" --N "$n" --threshold "$threshold" --n-test "$test_size" \
           --check-every "$check_every" --batch "$batch" --lr "$lr" --weight-decay "$weight_decay" --cap "$cap" \
           --seeds "$seeds" --threads "$threads" > "$base.txt" 2> "$base.err"; then
         failures=$(( failures + 1 )); echo "  FAILED ($base.err)"; tail -n 5 "$base.err" | sed 's/^/  /'
@@ -418,7 +498,10 @@ if want_gemm == "1":
         out.append(f"| {t} | {f'{o[0]:.1f} ({o[1]:.1f})' if o else 'FAILED'} | "
                    f"{f'{s[0]:.1f} ({s[1]:.1f})' if s else 'FAILED'} | {ratio} | {target} |")
     blas = re.search(r"blas=(\S+)", read(os.path.join(raw, f"gemm-numpy-t{gemm_threads.split(',')[0]}.txt")))
-    out.append(f"\nnumpy's BLAS: {blas.group(1) if blas else 'unknown'}\n")
+    kernel = re.search(r"^numpy's BLAS: (.*)$", read(os.path.join(run, "env.txt")), re.M)
+    out.append(f"\nnumpy's BLAS: {blas.group(1) if blas else 'unknown'}"
+               f"{'; ' + kernel.group(1) if kernel else ''}. The numpy side ran with OPENBLAS_CORETYPE and "
+               "OPENBLAS_L2_SIZE unset, so OpenBLAS chose its kernel for this CPU.\n")
 
 if want_nstar == "1":
     out.append("### Time to n*: samplex cpu against PyTorch (torch_qstr.py)\n")

@@ -51,6 +51,20 @@ public interface Backend extends AutoCloseable {
     /** Bytes held by root buffers not yet closed. */
     long liveBytes();
 
+    /**
+     * About how many more bytes of buffers this backend can allocate now, so that a run that cannot fit is refused
+     * before it allocates (an estimate: a host backend's buffers share the Java heap with everything else); -1
+     * when the backend cannot tell. The default cannot.
+     */
+    default long memoryAvailable() {
+        return -1;
+    }
+
+    /** The most elements one buffer may hold (a Java array's limit, less a margin, on every shipped backend). */
+    default long maxBufferLength() {
+        return Integer.MAX_VALUE - 64;
+    }
+
     void copyFromHost(Buffer dst, float[] src);
 
     void copyFromHost(Buffer dst, double[] src);

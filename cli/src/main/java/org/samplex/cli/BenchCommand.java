@@ -158,8 +158,9 @@ final class BenchCommand implements Callable<Integer> {
                 task.put("N", Integer.toString(n));
                 RunSpec.Builder b = RunSpec.builder(learner, protocol.task != null ? protocol.task : "qstr")
                         .learnerOptions(options).taskOptions(task).seed(seed)
-                        // RunSpec needs a ladder; without --to-threshold it is never used.
-                        .thresholds(toThreshold != null ? toThreshold : 1.0);
+                        // RunSpec needs a ladder; without --to-threshold it is never used (below any task's label
+                        // variance that qstr has, so that resolving the spec accepts it).
+                        .thresholds(toThreshold != null ? toThreshold : 1e-9);
                 specs.add(protocol.applyTo(b).build());
             }
         }

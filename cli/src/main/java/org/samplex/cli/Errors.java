@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.samplex.api.BackendUnavailableException;
+import org.samplex.experiment.IoErrors;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
@@ -29,17 +30,48 @@ final class Errors {
         return Samplex.EXIT_USAGE;
     }
 
-    /** Unknown commands, options and values: exit 2 with the offending word named and a pointer to help. */
+    /**
+     * An OutOfMemoryError that got past the memory estimate ({@code org.samplex.experiment.MemoryEstimate}: it
+     * leaves out activations): one line with the heap's limit and what to change, no stack trace; exit 1.
+     */
+    static int outOfMemory(PrintWriter err, OutOfMemoryError e) {
+        long max = Runtime.getRuntime().maxMemory();
+        err.println("samplex: out of memory (" + e.getMessage() + "; the Java heap's limit is "
+                + String.format(java.util.Locale.ROOT, "%.1f GiB", max / (double) (1L << 30)) + "): lower --N, "
+                + "--test-size or --batch, or give the JVM more heap (SAMPLEX_JAVA_OPTS=-Xmx<size>)");
+        err.flush();
+        return Samplex.EXIT_IO;
+    }
+
+    /**
+     * Unknown commands, options and values: exit 2 with the offending word named, the names it may have meant
+     * ({@link Suggestions}) and a pointer to help. An unknown option is named before a missing required one
+     * (picocli checks the required ones first): {@code train --learners x} is a misspelt {@code --learner}.
+     */
     static final class Usage implements IParameterExceptionHandler {
         @Override
         public int handleParseException(ParameterException ex, String[] args) {
             CommandLine cmd = ex.getCommandLine();
             PrintWriter err = cmd.getErr();
-            err.println(cmd.getColorScheme().errorText("samplex: " + message(ex)));
-            UnmatchedArgumentException.printSuggestions(ex, err);
+            List<String> unmatched = ex instanceof UnmatchedArgumentException u ? u.getUnmatched()
+                    : cmd.getUnmatchedArguments();
+            if (!(ex instanceof UnmatchedArgumentException) && !unmatched.isEmpty()) {
+                String first = unmatched.getFirst();
+                err.println(cmd.getColorScheme().errorText("samplex: unknown " + (first.startsWith("-") ? "option"
+                        : "argument") + " '" + first + "'"));
+                Suggestions.print(cmd.getCommandSpec(), unmatched, err);
+                err.println(cmd.getColorScheme().errorText("samplex: and " + lowerFirst(message(ex))));
+            } else {
+                err.println(cmd.getColorScheme().errorText("samplex: " + message(ex)));
+                Suggestions.print(cmd.getCommandSpec(), unmatched, err);
+            }
             err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for usage.");
             err.flush();
             return Samplex.EXIT_USAGE;
+        }
+
+        private static String lowerFirst(String s) {
+            return s.isEmpty() ? s : Character.toLowerCase(s.charAt(0)) + s.substring(1);
         }
 
         private static String message(ParameterException ex) {
@@ -85,8 +117,8 @@ final class Errors {
                 err.println(cmd.getColorScheme().errorText("samplex: " + t.getMessage()));
                 code = Samplex.EXIT_USAGE;
             } else if (t instanceof UncheckedIOException || t instanceof IOException) {
-                // A folder that cannot be written, a locked or corrupt results store: the message names the file.
-                err.println(cmd.getColorScheme().errorText("samplex: " + t.getMessage()));
+                // A folder that cannot be written, a locked or corrupt results store: the file and the cause.
+                err.println(cmd.getColorScheme().errorText("samplex: " + ioMessage(t)));
                 code = Samplex.EXIT_IO;
             } else {
                 boolean trace = debugFromEnvironment || verboseGiven(parseResult);
@@ -101,6 +133,28 @@ final class Errors {
             }
             err.flush();
             return code;
+        }
+
+        /**
+         * An I/O failure in one line that names the file and the cause: a bare IOException (whose message may be
+         * only a path) is described by {@link IoErrors#cause}; an UncheckedIOException's message gets the cause
+         * appended when it does not say it already.
+         */
+        static String ioMessage(Throwable t) {
+            if (t instanceof IOException io) {
+                return IoErrors.cause(io);
+            }
+            String message = t.getMessage();
+            if (t.getCause() instanceof IOException io && (io.getCause() == null || io.getCause() instanceof IOException)) {
+                String cause = IoErrors.cause(io);
+                if (message == null || message.isBlank()) {
+                    return cause;
+                }
+                if (!message.contains(cause)) {
+                    return message + ": " + cause;
+                }
+            }
+            return message;
         }
 
         /** Whether any command on the line (the root or a subcommand) was given --verbose. */

@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
         description = {"Writes a sweep's report into its folder: summary.md, report.html (one self-contained "
                 + "page), nstar.csv, and PNG + SVG plots (n* against N on log-log axes with fitted slopes, test MSE "
                 + "against prompts seen per N, learned attention matrices of runs made with --inspect).",
-                "Slopes of log n* on log N come with 95% bootstrap intervals over seeds; censored runs count as "
+                "Slopes of log n* on log N come with 95%% bootstrap intervals over seeds; censored runs count as "
                         + "lower bounds at their cap and are marked, never dropped.",
                 "Example: samplex report runs/fig1a"})
 final class ReportCommand implements Callable<Integer> {

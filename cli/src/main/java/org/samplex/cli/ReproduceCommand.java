@@ -6,8 +6,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.samplex.experiment.Convention;
+import org.samplex.experiment.sweep.CodeChange;
 import org.samplex.experiment.sweep.Plan;
 import org.samplex.experiment.sweep.Presets;
+import org.samplex.experiment.sweep.Sweep;
 import org.samplex.experiment.sweep.Trainer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -75,6 +77,10 @@ final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--extend", description = "Accept a plan that differs from the one saved in --out.")
     boolean extend;
 
+    @Option(names = CodeChange.OPTION, paramLabel = "refuse|rerun|keep", defaultValue = "refuse",
+            description = "Stored runs computed by other code: refuse (default), rerun or keep (as sweep run).")
+    String codeChanged;
+
     @Option(names = "--no-report", description = "Run the sweep only; samplex report DIR writes the report later.")
     boolean noReport;
 
@@ -110,7 +116,8 @@ final class ReproduceCommand implements Callable<Integer> {
         int cores = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         int w = workers != null ? workers : cores;
         int code = SweepCommandSupport.execute(spec, Trainer.of(root.services()), plan,
-                new SweepCommandSupport.Settings(dir, name, w, threads, dryRun, extend));
+                new SweepCommandSupport.Settings(dir, name, w, threads, dryRun, extend, Sweep.Scope.WHOLE,
+                        CodeChange.parse(codeChanged)));
         if (dryRun || noReport) {
             return code;
         }

@@ -26,14 +26,16 @@ import picocli.CommandLine.Spec;
         description = "Measures how many training samples neural architectures need on sparse-retrieval "
                 + "sequence tasks (qSTR).",
         subcommands = {ListCommand.class, DoctorCommand.class, TrainCommand.class, BenchCommand.class,
-                SweepCommand.class, ReproduceCommand.class, ReportCommand.class, CompletionCommand.class,
+                SweepCommand.class, RunsCommand.class, ReproduceCommand.class, ReportCommand.class,
+                CompletionCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success (a censored or diverged run is a result, not an error)",
                 "1:I/O problem (a file or folder that cannot be read or written), or internal error (a bug: "
                         + "rerun with SAMPLEX_DEBUG=1 and report the stack trace)",
                 "2:usage error (unknown command, option or value)",
-                "3:a backend asked for by name cannot run here", "4:a sweep cell failed"})
+                "3:a backend asked for by name cannot run here", "4:a sweep cell failed",
+                "5:sweep verify: a stored run was not reproduced bit for bit"})
 public final class Samplex implements Callable<Integer> {
 
     /** A file or folder cannot be read or written; the same code as an internal error, without the bug hint. */
@@ -126,7 +128,19 @@ public final class Samplex implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine(System.getenv()).execute(args));
+        System.exit(execute(commandLine(System.getenv()), args));
+    }
+
+    /**
+     * Runs a command line; an OutOfMemoryError (an Error, which picocli passes through) ends in one line
+     * ({@link Errors#outOfMemory}) instead of a stack trace.
+     */
+    static int execute(CommandLine cl, String... args) {
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            return Errors.outOfMemory(cl.getErr(), e);
+        }
     }
 
     /** The version of the org.samplex.cli module (set by the build), or "dev" when run from classes. */

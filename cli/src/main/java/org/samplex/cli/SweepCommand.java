@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
         subcommands = {SweepRunCommand.class, SweepMergeCommand.class, SweepMissingCommand.class,
-                SweepSubmitCommand.class},
+                SweepSubmitCommand.class, SweepVerifyCommand.class},
         description = {"Grids of runs with a resumable results store: samplex sweep run --help.",
                 "Scale-out: shards of one plan on many machines (Slurm job arrays, Kubernetes Indexed Jobs), each "
                         + "into its own DIR/shard-I-of-N.sqlite, then merged into DIR/results.sqlite.",
@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
                         + "--gpus-per-shard 1 --image ghcr.io/you/samplex:0.1.0 --pvc sweeps [--apply]",
                 "Example: samplex sweep merge /shared/runs/big && samplex report /shared/runs/big",
                 "Example: samplex sweep missing /shared/runs/big  (a plan of the runs without a result, to run "
-                        + "again)"})
+                        + "again)",
+                "Example: samplex sweep verify runs/fig1a --sample 3  (rerun 3 stored runs: reproduced bit for bit?)"})
 final class SweepCommand implements Callable<Integer> {
 
     @ParentCommand

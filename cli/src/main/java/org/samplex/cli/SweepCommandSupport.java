@@ -3,11 +3,15 @@ package org.samplex.cli;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
+import org.samplex.experiment.sweep.CodeChange;
 import org.samplex.experiment.sweep.CostModel;
 import org.samplex.experiment.sweep.Plan;
 import org.samplex.experiment.sweep.PlannedRun;
@@ -15,6 +19,7 @@ import org.samplex.experiment.sweep.ResultStore;
 import org.samplex.experiment.sweep.Sweep;
 import org.samplex.experiment.sweep.SweepFolder;
 import org.samplex.experiment.sweep.SweepRunner;
+import org.samplex.experiment.sweep.TimeEstimate;
 import org.samplex.experiment.sweep.Trainer;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -30,11 +35,17 @@ final class SweepCommandSupport {
      * @param scope which runs this process runs and where it stores them (a shard, a sink), or the whole plan
      */
     record Settings(Path out, String preset, int workers, int threads, boolean dryRun, boolean extend,
-                    Sweep.Scope scope) {
+                    Sweep.Scope scope, CodeChange codeChanged) {
 
         /** The whole plan into the folder's results.sqlite. */
         Settings(Path out, String preset, int workers, int threads, boolean dryRun, boolean extend) {
             this(out, preset, workers, threads, dryRun, extend, Sweep.Scope.WHOLE);
+        }
+
+        /** Stored runs of other code are refused ({@link CodeChange#REFUSE}). */
+        Settings(Path out, String preset, int workers, int threads, boolean dryRun, boolean extend,
+                 Sweep.Scope scope) {
+            this(out, preset, workers, threads, dryRun, extend, scope, CodeChange.REFUSE);
         }
     }
 
@@ -61,7 +72,10 @@ final class SweepCommandSupport {
         SweepRunner.Outcome outcome;
         try {
             outcome = Sweep.run(s.out(), plan, runs, s.scope(), s.preset(), s.extend(), trainer, s.workers(),
-                    s.threads(), progress);
+                    s.threads(), progress, s.codeChanged(), line -> {
+                        err.println(line);
+                        err.flush();
+                    });
         } finally {
             progress.finish();
         }
@@ -99,20 +113,24 @@ final class SweepCommandSupport {
             rows.forEach(r -> stored.put(r.runKey(), r.status()));
         }
         CostModel cost = CostModel.of(runs, trainer, rows);
-        Table t = new Table().row("KEY", "RUN", "PARAMETERS", "COST", "STORE");
-        double pendingUnits = 0;
+        List<PlannedRun> toRun = runs.stream().filter(r -> !stored.containsKey(r.key())
+                || "failed".equals(stored.get(r.key()))).toList();
+        Set<PlannedRun> pendingRuns = new HashSet<>(toRun);
+        TimeEstimate time = TimeEstimate.of(toRun, trainer, rows, SweepRunner.threadsPerRun(s.workers(), s.threads()));
+        Table t = new Table().row("KEY", "RUN", "PARAMETERS", "TIME", "STORE");
         double pendingSeconds = 0;
-        int pending = 0;
+        int pending = toRun.size();
+        int capped = 0;
         for (PlannedRun r : runs) {
             String status = stored.getOrDefault(r.key(), "-");
-            boolean toRun = !stored.containsKey(r.key()) || "failed".equals(status);
-            if (toRun) {
-                pending++;
-                pendingUnits += cost.units(r);
-                pendingSeconds += cost.seconds(r);
+            String seconds = "";
+            if (pendingRuns.contains(r)) {
+                pendingSeconds += time.seconds(r);
+                boolean upper = time.upperBound().contains(r.key());
+                capped += upper ? 1 : 0;
+                seconds = (upper ? "<= " : "~") + duration(time.seconds(r));
             }
-            t.row(r.shortKey(), r.label(), TrainCommand.count(cost.parameters().get(r.key())),
-                    scientific(cost.units(r)), status);
+            t.row(r.shortKey(), r.label(), TrainCommand.count(cost.parameters().get(r.key())), seconds, status);
         }
         t.print(out, "");
         out.println();
@@ -121,16 +139,45 @@ final class SweepCommandSupport {
         out.println(part + runs.size() + " runs, " + (runs.size() - pending) + " in "
                 + (s.scope().sink() == null ? s.out() : "the sink (not read by a dry run)") + " already, " + pending
                 + " to run with " + s.workers() + " worker" + (s.workers() == 1 ? "" : "s") + ".");
-        out.println("Cost model: parameters x cap, in parameter-prompts (an upper bound: a run stops at its last "
-                + "threshold); to run: " + scientific(pendingUnits) + ".");
-        if (cost.secondsPerUnit() != null) {
-            out.println("At the rate of the runs in the store, at most " + SweepProgress.duration(
-                    pendingSeconds / s.workers()) + " of wall time (usually much less).");
+        if (pending > 0) {
+            timeNote(out, time, pendingSeconds / s.workers(), pending, capped, s.workers());
         }
         String conflict = SweepFolder.conflict(s.out(), plan, partOfPlan);
         if (conflict != null) {
             out.println("Note: " + conflict + ".");
         }
+    }
+
+    /** The estimated wall time and how it was made (TimeEstimate): rates measured or probed, prompts expected or capped. */
+    private static void timeNote(PrintWriter out, TimeEstimate time, double wallSeconds, int pending, int capped,
+                                 int workers) {
+        out.println("Estimated wall time: " + (capped > 0 ? "at most " : "about ") + duration(wallSeconds) + " with "
+                + workers + " worker" + (workers == 1 ? "" : "s") + ".");
+        List<String> how = new ArrayList<>();
+        if (!time.measuredShapes().isEmpty()) {
+            how.add("seconds per prompt measured by the store's runs for " + time.measuredShapes().entrySet().stream()
+                    .map(e -> e.getKey() + " (" + e.getValue() + ")").collect(Collectors.joining(", ")));
+        }
+        if (!time.probedShapes().isEmpty()) {
+            how.add("seconds per prompt probed on this machine (3 warm-up steps, 10 timed steps and one evaluation "
+                    + "of 1,000 test prompts) for " + String.join(", ", time.probedShapes()));
+        }
+        if (capped > 0) {
+            how.add(capped + " of the " + pending + " runs counted to their cap (an upper bound: no stored run "
+                    + "with the same settings; a run stops at its last threshold)");
+        }
+        if (capped < pending) {
+            how.add((pending - capped) + " run" + (pending - capped == 1 ? "" : "s") + " counted to the median "
+                    + "prompts of the store's runs with the same settings and other seeds");
+        }
+        out.println("Method: " + String.join("; ", how) + ".");
+    }
+
+    private static String duration(double seconds) {
+        if (!Double.isFinite(seconds)) {
+            return "?";
+        }
+        return seconds < 10 ? String.format(Locale.ROOT, "%.1fs", seconds) : SweepProgress.duration(seconds);
     }
 
     private static String order(Sweep.Scope scope) {
@@ -155,9 +202,5 @@ final class SweepCommandSupport {
         out.println("results: " + storeName(dir, scope) + ", plan: " + dir.resolve(SweepFolder.PLAN_FILE)
                 + (scope.shard() != null && scope.sink() == null
                 ? "; when every shard has run: samplex sweep merge " + dir : ""));
-    }
-
-    private static String scientific(double v) {
-        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.2g", v) : "?";
     }
 }

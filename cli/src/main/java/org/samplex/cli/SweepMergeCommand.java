@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.samplex.experiment.sweep.ResultStore;
+import org.samplex.experiment.sweep.CodeChange;
 import org.samplex.experiment.sweep.SweepMerge;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,12 +33,17 @@ final class SweepMergeCommand implements Callable<Integer> {
             description = "Also copy the runs of this sweep from a PostgreSQL sink (the shards' --sink).")
     String sink;
 
+    @Option(names = CodeChange.OPTION, paramLabel = "refuse|keep", defaultValue = "refuse",
+            description = "When the results were computed by different code (their records' code fingerprints "
+                    + "differ): refuse (default: say how many of each, merge nothing) or keep (merge them all).")
+    String codeChanged;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        SweepMerge.Report r = SweepMerge.merge(dir, sink);
+        SweepMerge.Report r = SweepMerge.merge(dir, sink, CodeChange.parse(codeChanged));
         PrintWriter out = spec.commandLine().getOut();
         out.println("merged " + r.sources().size() + " source" + (r.sources().size() == 1 ? "" : "s") + " into "
                 + dir.resolve(ResultStore.FILE_NAME) + ":");
@@ -48,6 +54,10 @@ final class SweepMergeCommand implements Callable<Integer> {
                 .collect(Collectors.joining(", "));
         out.println("results: " + r.rows() + " rows, " + r.distinct() + " distinct run keys"
                 + (statuses.isEmpty() ? "" : " (" + statuses + ")"));
+        if (!r.codes().isEmpty()) {
+            out.println("code: " + SweepMerge.describe(r.codes()) + (r.codes().size() > 1 ? " (mixed: "
+                    + CodeChange.OPTION + " keep)" : ""));
+        }
         if (r.planned().isEmpty()) {
             out.println("planned: unknown (" + dir + " has no plan.json), so missing runs cannot be told");
         } else {

@@ -14,11 +14,13 @@ import picocli.CommandLine.Option;
  */
 final class SweepPlanOptions {
 
-    @Option(names = "--learners", split = ",", paramLabel = "NAME",
-            description = "Architectures, comma-separated (samplex list learners).")
+    @Option(names = {"--learners", "--learner"}, split = ",", paramLabel = "NAME",
+            description = "Architectures, comma-separated (samplex list learners); --learner is the same option.")
     List<String> learners;
 
-    @Option(names = "--N", split = ",", paramLabel = "N", description = "Sequence lengths, comma-separated.")
+    @Option(names = "--N", split = ",", paramLabel = "N",
+            description = "Sequence lengths, comma-separated; a range FROM:TO[:STEP] gives every value from FROM to "
+                    + "TO by STEP (2:12:2 is 2,4,6,8,10,12), here and on every other axis.")
     List<String> positions;
 
     @Option(names = "--q", split = ",", paramLabel = "Q", description = "Pointers per token, comma-separated.")

@@ -2,6 +2,7 @@ package org.samplex.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.samplex.experiment.sweep.CodeChange;
 import org.samplex.experiment.sweep.Plan;
 import org.samplex.experiment.sweep.Shard;
 import org.samplex.experiment.sweep.Sweep;
@@ -71,6 +72,12 @@ final class SweepRunCommand implements Callable<Integer> {
             + "runs are added, results already there stay.")
     boolean extend;
 
+    @Option(names = CodeChange.OPTION, paramLabel = "refuse|rerun|keep", defaultValue = "refuse",
+            description = {"Stored runs of this plan computed by other code (their records' code fingerprint "
+                    + "differs from this samplex's, or they have none): refuse (default: say how many and stop), "
+                    + "rerun (delete those rows and run them again) or keep (keep them, saying how many)."})
+    String codeChanged;
+
     @Option(names = {"-v", "--verbose"}, description = "Print the stack trace of an internal error.")
     boolean verbose;
 
@@ -86,7 +93,7 @@ final class SweepRunCommand implements Callable<Integer> {
         Plan p = planOptions.plan();
         Trainer trainer = Trainer.of(parent.root.services());
         return SweepCommandSupport.execute(spec, trainer, p, new SweepCommandSupport.Settings(out, null, workers,
-                planOptions.threads(), dryRun, extend, scope));
+                planOptions.threads(), dryRun, extend, scope, CodeChange.parse(codeChanged)));
     }
 
     /** Which runs and where: --shard, --shard-order, --sink. */

@@ -2,7 +2,6 @@ package org.samplex.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.samplex.api.Services;
+import org.samplex.experiment.IoErrors;
 import org.samplex.experiment.Json;
 import org.samplex.experiment.ProgressListener;
 import org.samplex.experiment.RunRecord;
@@ -165,7 +165,7 @@ final class SweepSubmitCommand implements Callable<Integer> {
                 Files.createDirectories(parent);
                 Files.writeString(file, text, StandardCharsets.UTF_8);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot write " + file, e);
+                throw IoErrors.unchecked("cannot write " + file, e);
             }
             return file;
         }

@@ -32,7 +32,7 @@ final class CliRunner {
         StringWriter err = new StringWriter();
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
+        int code = Samplex.execute(cl, args);
         return new Run(code, out.toString(), err.toString());
     }
 

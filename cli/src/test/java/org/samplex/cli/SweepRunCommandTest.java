@@ -86,11 +86,11 @@ class SweepRunCommandTest {
     void aDryRunListsTheRunsAndTheirCostAndRunsNothing() {
         CliRunner.Run r = sweep("--dry-run");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("KEY") && r.out().contains("PARAMETERS") && r.out().contains("COST"), r.out());
+        assertTrue(r.out().contains("KEY") && r.out().contains("PARAMETERS") && r.out().contains("TIME"), r.out());
         assertEquals(4, r.out().lines().filter(l -> l.matches("[0-9a-f]{12}  mlp N=[23] width2=8 seed=[01].*"))
                 .count(), r.out());
         assertTrue(r.out().contains("4 runs, 0 in " + dir + " already, 4 to run"), r.out());
-        assertTrue(r.out().contains("Cost model: parameters x cap"), r.out());
+        assertTrue(r.out().contains("Estimated wall time: at most "), r.out());
         assertFalse(Files.exists(dir.resolve("results.sqlite")), "a dry run writes nothing");
         assertFalse(Files.exists(dir.resolve("plan.json")));
     }

@@ -165,6 +165,34 @@ final class QstrTask implements Task {
         }
     }
 
+    /**
+     * Exact from the definition ({@link QstrSampler}): every projection p = &lt;u_l, x_j&gt; is N(0, 1), and
+     * projections on orthonormal directions or of other tokens are independent; (p^2 - 1) / sqrt(2) has variance
+     * 1 too. So linear, sumlinear and he2 labels have variance 1; mean's (1/q) sum_l p_{t_l} has
+     * (q + q (q - 1) c) / q^2, where c is the chance that two pointers of a token coincide (1/N iid, 0 distinct);
+     * sqnorm's (q d)^-1/2 sum_l (|x_t|^2 - E|x_t|^2) has 2 (1 + (q - 1) c), as Var |x|^2 = 2 d. With content=half
+     * a pointer finds content with chance f = ceil(N/2) / N, which scales each of these (he2 with half content is
+     * not worked out: NaN); label noise adds sigma^2. The test split of the simple variant has the same marginals.
+     */
+    @Override
+    public double labelVariance() {
+        int n = config.positions();
+        int q = config.pointers();
+        // f: the chance that a pointer lands on a token with content; coincide: that two iid pointers are equal
+        double f = config.halfContent() ? (double) ((n + 1) / 2) / n : 1;
+        double coincide = config.distinct() ? 0 : 1.0 / n;
+        double variance = switch (config.link()) {
+            // orthonormal u_l: the slots are uncorrelated even when their pointers coincide
+            case LINEAR, SUMLINEAR -> f;
+            case MEAN -> f * (q + q * (q - 1.0) * coincide) / ((double) q * q);
+            // with content=half a token without content gives He2(0) = -1/sqrt(2): not worked out
+            case HE2 -> config.halfContent() ? Double.NaN : 1;
+            // Var |x|^2 = 2 d, so y has 2 f per slot and 2 f coincide per ordered pair of slots, over q
+            case SQNORM -> 2 * f * (1 + (q - 1) * coincide);
+        };
+        return variance + config.noise() * config.noise();
+    }
+
     /** The paper's evaluation interval: 100 steps for the simple variant, 10 for the general one. */
     @Override
     public int defaultCheckEvery() {

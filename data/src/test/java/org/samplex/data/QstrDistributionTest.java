@@ -63,6 +63,8 @@ class QstrDistributionTest {
         // adds 2 d P(first half) / (q d): q = 2, N = 8 gives 1 + 2 (1/8) (1/2) (2 d) / (2 d) = 1.125
         checkMoments(reporter, "sqnorm q=2 half iid", Map.of("N", 8, "q", 2, "link", "sqnorm", "content", "half"),
                 0.0, 1.125);
+        // content in tokens 0..3 of 7: a pointer finds content with chance 4/7
+        checkMoments(reporter, "linear half N=7", Map.of("N", 7, "content", "half"), 0.0, 4.0 / 7);
     }
 
     @Test
@@ -92,14 +94,25 @@ class QstrDistributionTest {
     }
 
     @Test
+    void meanOfIidSlotsHasTheVarianceOfCoincidingPointers(TestReporter reporter) {
+        // q iid pointers over N tokens coincide in pairs with chance 1/N: (q + q (q - 1) / N) / q^2
+        checkMoments(reporter, "mean q=3 iid", Map.of("N", 8, "q", 3, "link", "mean"), 0.0, (3 + 6.0 / 8) / 9);
+    }
+
+    @Test
     void labelNoiseAddsItsVariance(TestReporter reporter) {
         checkMoments(reporter, "linear noise 0.5", Map.of("N", 8, "noise", 0.5), 0.0, 1.25);
     }
 
-    /** Checks E[y] = mean and E[y^2] = secondMoment within 5 standard errors. */
+    /**
+     * Checks E[y] = mean and E[y^2] = secondMoment within 5 standard errors, and that the task's own
+     * {@code labelVariance} (what a threshold must stay below) is the variance those moments give.
+     */
     private static void checkMoments(TestReporter reporter, String what, Map<String, ?> settings, double mean,
                                      double secondMoment) {
-        Prompts ps = Prompts.train(Prompts.task(settings, 11), PROMPTS);
+        Task task = Prompts.task(settings, 11);
+        assertEquals(secondMoment - mean * mean, task.labelVariance(), 1e-12, what + ": labelVariance");
+        Prompts ps = Prompts.train(task, PROMPTS);
         double[] m1 = new double[PROMPTS];
         double[] m2 = new double[PROMPTS];
         for (int p = 0; p < PROMPTS; p++) {

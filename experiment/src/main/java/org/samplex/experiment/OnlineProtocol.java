@@ -182,8 +182,9 @@ public final class OnlineProtocol {
             });
         }
         Config taskConfig = task.schema().validate(taskOptions);
-        int checkEvery = spec.checkEvery() != null ? spec.checkEvery()
-                : task.create(taskConfig, spec.taskSeed()).defaultCheckEvery();
+        Task configured = task.create(taskConfig, spec.taskSeed());
+        RunSpecChecks.belowLabelVariance(spec.thresholds(), configured.labelVariance(), task.name());
+        int checkEvery = spec.checkEvery() != null ? spec.checkEvery() : configured.defaultCheckEvery();
         if (checkEvery > spec.maxSteps()) {
             throw new IllegalArgumentException("option 'check-every' must be at most " + spec.maxSteps()
                     + " (the steps that cap " + spec.cap() + " allows with batch " + spec.batch() + "), got "
@@ -220,6 +221,7 @@ public final class OnlineProtocol {
         RunSpec s = resolve(spec, learnerProvider, taskProvider);
         Task task = taskProvider.create(taskProvider.schema().validate(s.taskOptions()), s.taskSeed());
         Config learnerConfig = learnerProvider.schema().validate(s.learnerOptions());
+        MemoryEstimate.of(s, task, learnerProvider, learnerConfig, backend.dtype()).check(s, backend);
         try (Learner learner = learnerProvider.create(task.shape(), learnerConfig, backend, s.seed());
              Arena testArena = new Arena(backend);
              Arena stepArena = new Arena(backend);
@@ -370,6 +372,7 @@ public final class OnlineProtocol {
         p.put("task_module", module(taskProvider.getClass()));
         p.put("backend_module", module(backend.getClass()));
         p.put("backend_dtype", backend.dtype().name());
+        p.put("code", CodeIdentity.of(learner.getClass(), taskProvider.getClass(), backend.getClass()).toMap());
         Map<String, Object> seeds = new LinkedHashMap<>();
         seeds.put("task_seed", spec.taskSeed());
         seeds.put("seed", spec.seed());

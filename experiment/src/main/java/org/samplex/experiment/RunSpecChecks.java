@@ -16,6 +16,25 @@ final class RunSpecChecks {
     private RunSpecChecks() {
     }
 
+    /**
+     * Thresholds below the task's label variance ({@code Task.labelVariance}; not checked when it is NaN): at or
+     * above it a learner that learned nothing (predicting the mean) crosses it, so n* would only be the first
+     * check.
+     */
+    static void belowLabelVariance(List<Double> thresholds, double variance, String task) {
+        if (Double.isNaN(variance)) {
+            return;
+        }
+        for (double t : thresholds) {
+            if (t >= variance) {
+                throw new IllegalArgumentException("threshold " + Json.number(t) + " is at or above the label "
+                        + "variance of task " + task + " (" + Json.number(variance) + "): predicting the mean "
+                        + "already has that test MSE, so n* would be the first check; give thresholds below "
+                        + Json.number(variance) + " (the paper: 0.7 of 1 for linear links)");
+            }
+        }
+    }
+
     /** A name that is not blank. */
     static String name(String what, String v) {
         if (v == null || v.isBlank()) {

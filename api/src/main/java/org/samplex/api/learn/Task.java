@@ -101,6 +101,15 @@ public interface Task {
         }
     }
 
+    /**
+     * The variance of one label over prompts: the test MSE of the best constant prediction, so a threshold at or
+     * above it is crossed by a learner that learned nothing (a protocol refuses such a threshold). NaN when the
+     * task cannot tell; the default cannot.
+     */
+    default double labelVariance() {
+        return Double.NaN;
+    }
+
     /** Steps between test evaluations when the user does not say (the paper: 10 for general, 100 for simple). */
     default int defaultCheckEvery() {
         return 10;

@@ -46,9 +46,9 @@ abstract class HostBackend implements Backend {
             throw new IllegalArgumentException("backend '" + name + "' allocates " + floatType + " or INT32, not "
                     + type);
         }
-        if (length <= 0 || length > Integer.MAX_VALUE - 64) {
-            throw new IllegalArgumentException("buffer length must be in [1, " + (Integer.MAX_VALUE - 64)
-                    + "], got " + length);
+        if (length <= 0 || length > maxBufferLength()) {
+            throw new IllegalArgumentException("buffer length must be in [1, " + maxBufferLength() + "], got "
+                    + length);
         }
         HostBuffer b = new HostBuffer(this, type, (int) length);
         live.add(b);
@@ -70,6 +70,13 @@ abstract class HostBackend implements Backend {
     @Override
     public synchronized long liveBytes() {
         return liveBytes;
+    }
+
+    /** Buffers are Java arrays: the heap's limit less what is in use (garbage counts as used: a lower bound). */
+    @Override
+    public long memoryAvailable() {
+        Runtime rt = Runtime.getRuntime();
+        return rt.maxMemory() == Long.MAX_VALUE ? -1 : rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
     }
 
     /** The buffer as this backend's, open, of the given type and at least {@code need} elements. */

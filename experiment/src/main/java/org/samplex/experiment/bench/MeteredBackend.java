@@ -75,6 +75,16 @@ public abstract class MeteredBackend implements Backend {
     }
 
     @Override
+    public long memoryAvailable() {
+        return backend.memoryAvailable();
+    }
+
+    @Override
+    public long maxBufferLength() {
+        return backend.maxBufferLength();
+    }
+
+    @Override
     public void synchronize() {
         backend.synchronize();
     }

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One grid of a sweep plan: the axes whose cross product are the runs, and the protocol settings they share.
@@ -148,8 +150,47 @@ record Grid(String task, List<String> learners, List<Integer> positions, List<In
         });
     }
 
-    /** A scalar or a list of scalars, as text; "a,b" in a scalar is two values (flags give lists that way). */
+    /**
+     * A scalar or a list of scalars, as text; "a,b" in a scalar is two values (flags give lists that way), and an
+     * integer range "from:to[:step]" is every value from {@code from} to {@code to} (inclusive, when the steps land
+     * on it) by {@code step} (default 1): {@code N: 2:12:2} is 2, 4, ..., 12.
+     */
     private static List<String> texts(PlanNode n, String key) {
+        List<String> out = new ArrayList<>();
+        for (String t : listed(n, key)) {
+            out.addAll(range(n, key, t));
+        }
+        return List.copyOf(out);
+    }
+
+    private static final Pattern RANGE = Pattern.compile("(-?\\d+):(-?\\d+)(?::(-?\\d+))?");
+
+    /** Most values one range may give: a typo such as 1:1000000 should not make a million runs quietly. */
+    private static final int MOST_IN_RANGE = 10_000;
+
+    private static List<String> range(PlanNode n, String key, String text) {
+        Matcher m = RANGE.matcher(text);
+        if (!m.matches()) {
+            return List.of(text);
+        }
+        long from = parseLong(n, key, m.group(1), Long.MIN_VALUE / 4, Long.MAX_VALUE / 4);
+        long to = parseLong(n, key, m.group(2), Long.MIN_VALUE / 4, Long.MAX_VALUE / 4);
+        long step = m.group(3) == null ? 1 : parseLong(n, key, m.group(3), 1, Long.MAX_VALUE / 4);
+        if (to < from) {
+            throw n.error(key, "range " + text + " ends before it starts (from:to:step with from <= to)");
+        }
+        if ((to - from) / step + 1 > MOST_IN_RANGE) {
+            throw n.error(key, "range " + text + " has more than " + MOST_IN_RANGE + " values");
+        }
+        List<String> out = new ArrayList<>();
+        for (long v = from; v <= to; v += step) {
+            out.add(Long.toString(v));
+        }
+        return out;
+    }
+
+    /** The values as written, before ranges are expanded. */
+    private static List<String> listed(PlanNode n, String key) {
         List<String> out = new ArrayList<>();
         if (n.value() instanceof List<?> items) {
             for (Object o : items) {

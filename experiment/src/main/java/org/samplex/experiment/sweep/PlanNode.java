@@ -1,7 +1,6 @@
 package org.samplex.experiment.sweep;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.samplex.experiment.IoErrors;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.composer.Composer;
 import org.snakeyaml.engine.v2.exceptions.Mark;
@@ -48,7 +48,8 @@ record PlanNode(Object value, String source, int line) {
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the plan " + file, e);
+            // A plan the user named that cannot be read is bad input (exit 2), whatever the reason.
+            throw new IllegalArgumentException("cannot read the plan " + file + ": " + IoErrors.cause(e), e);
         }
         return parse(text, file.getFileName().toString());
     }

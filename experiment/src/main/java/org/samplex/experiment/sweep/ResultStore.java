@@ -13,12 +13,14 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.samplex.experiment.IoErrors;
 import org.samplex.experiment.Json;
 import org.samplex.experiment.RunRecord;
 import org.samplex.experiment.RunSpec;
@@ -159,7 +161,7 @@ public final class ResultStore implements AutoCloseable {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the results folder " + dir, e);
+            throw IoErrors.unchecked("cannot create the results folder " + dir, e);
         }
         SQLiteConfig config = new SQLiteConfig();
         config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
@@ -177,7 +179,8 @@ public final class ResultStore implements AutoCloseable {
             return new ResultStore(file, file.toString(), c, ProcessIdentity.current(), dialect);
         } catch (SQLException e) {
             closeQuietly(c);
-            throw failure("cannot open the results store " + file, e);
+            String why = IoErrors.whyNotWritable(dir);
+            throw failure("cannot open the results store " + file + (why == null ? "" : ": " + why), e);
         }
     }
 
@@ -335,6 +338,29 @@ public final class ResultStore implements AutoCloseable {
                     each.accept(new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), s,
                             rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9)));
                 });
+    }
+
+    /**
+     * Deletes the rows of these keys (results included), in one transaction, so that a resume runs them again
+     * ({@link CodeChange#RERUN}).
+     *
+     * @return how many rows were deleted
+     */
+    public synchronized int delete(Collection<String> runKeys) {
+        if (runKeys.isEmpty()) {
+            return 0;
+        }
+        return transaction("cannot delete runs from " + location, () -> {
+            int n = 0;
+            try (PreparedStatement ps = connection.prepareStatement("DELETE FROM " + dialect.runs
+                    + " WHERE run_key = ?")) {
+                for (String key : runKeys) {
+                    ps.setString(1, key);
+                    n += ps.executeUpdate();
+                }
+            }
+            return n;
+        });
     }
 
     /** Keys with a result: completed, censored or diverged (failed runs are not finished: a resume retries them). */

@@ -2,6 +2,9 @@ package org.samplex.experiment.sweep;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.samplex.experiment.CodeIdentity;
 
 /**
  * A sweep end to end in one folder: the plan saved (or checked against the saved one), the results store opened,
@@ -84,10 +87,29 @@ public final class Sweep {
     public static SweepRunner.Outcome run(Path dir, Plan plan, List<PlannedRun> runs, Scope scope, String preset,
                                           boolean extend, Trainer trainer, int workers, int totalThreads,
                                           SweepListener listener) {
+        return run(dir, plan, runs, scope, preset, extend, trainer, workers, totalThreads, listener,
+                CodeChange.REFUSE, line -> { });
+    }
+
+    /**
+     * As {@link #run(Path, Plan, List, Scope, String, boolean, Trainer, int, int, SweepListener)}; stored runs
+     * of this scope that other code computed are handled by {@code codeChanged} ({@link CodeChange}) before
+     * anything runs, and its line goes to {@code say}.
+     *
+     * @throws IllegalArgumentException also when {@code codeChanged} is REFUSE and such runs are stored
+     */
+    public static SweepRunner.Outcome run(Path dir, Plan plan, List<PlannedRun> runs, Scope scope, String preset,
+                                          boolean extend, Trainer trainer, int workers, int totalThreads,
+                                          SweepListener listener, CodeChange codeChanged, Consumer<String> say) {
         SweepRunner.threadsPerRun(workers, totalThreads);
         List<PlannedRun> mine = scope.runs(runs, trainer);
         SweepFolder.savePlan(dir, plan, runs, preset, extend);
         try (ResultStore store = scope.open(dir)) {
+            Map<String, CodeIdentity> stale = CodeChange.stale(store, mine, trainer);
+            if (!stale.isEmpty()) {
+                PlannedRun first = mine.stream().filter(r -> stale.containsKey(r.key())).findFirst().orElseThrow();
+                codeChanged.apply(store, stale, trainer.codeIdentity(first.spec()), say);
+            }
             return SweepRunner.run(mine, store, trainer, workers, totalThreads, listener);
         }
     }

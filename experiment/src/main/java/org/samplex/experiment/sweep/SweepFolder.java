@@ -7,12 +7,14 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.samplex.experiment.IoErrors;
 import org.samplex.experiment.Json;
 
 /**
@@ -69,7 +71,7 @@ public final class SweepFolder {
             }
             write(file, Json.write(document) + "\n");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot save the plan in " + dir, e);
+            throw IoErrors.unchecked("cannot save the plan in " + dir, e);
         }
     }
 
@@ -111,7 +113,7 @@ public final class SweepFolder {
         try {
             return read(file);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
+            throw IoErrors.unchecked("cannot read " + file, e);
         }
     }
 
@@ -166,11 +168,17 @@ public final class SweepFolder {
         }
     }
 
-    /** Writes a whole file or nothing: a temporary file in the same folder, then an atomic rename. */
+    /**
+     * Writes a whole file or nothing: a temporary file in the same folder, then an atomic rename. The temporary
+     * file is created as any new file is (mode 0666 less the umask), not as {@code Files.createTempFile} would
+     * (0600), so the plan can be read by whoever may read the folder.
+     */
     private static void write(Path file, String text) throws IOException {
-        Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
+        Path tmp = file.resolveSibling("." + file.getFileName() + "." + ProcessHandle.current().pid() + "."
+                + Long.toHexString(System.nanoTime()) + ".tmp");
         try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            Files.writeString(tmp, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE);
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(tmp);

@@ -15,6 +15,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import org.samplex.experiment.CodeIdentity;
+import org.samplex.experiment.IoErrors;
 import org.samplex.experiment.Json;
 
 /**
@@ -48,9 +50,11 @@ public final class SweepMerge {
      * @param missing   planned keys without any row
      * @param failed    planned keys whose row is a failure
      * @param unplanned rows whose key plan.json does not list (from an earlier plan of the folder)
+     * @param codes     results per code that computed them ({@link CodeIdentity#describe}, or "no code identity")
      */
     public record Report(List<Source> sources, Set<String> planned, int rows, int distinct,
-                         Map<String, Integer> statuses, List<String> missing, List<String> failed, int unplanned) {
+                         Map<String, Integer> statuses, List<String> missing, List<String> failed, int unplanned,
+                         Map<String, Integer> codes) {
 
         /** Planned runs without a result: missing or failed. */
         public int toDo() {
@@ -77,7 +81,7 @@ public final class SweepMerge {
                             .thenComparing(p -> Shard.ofFileName(p.getFileName().toString()).index()))
                     .toList();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + dir, e);
+            throw IoErrors.unchecked("cannot list " + dir, e);
         }
     }
 
@@ -88,12 +92,47 @@ public final class SweepMerge {
      * @throws IllegalArgumentException when the folder has no shard file and no sink is given
      */
     public static Report merge(Path dir, String sink) {
+        return merge(dir, sink, CodeChange.REFUSE);
+    }
+
+    /**
+     * As {@link #merge(Path, String)}; when the merged store would hold results of more than one code
+     * ({@link CodeIdentity}), {@code codeChanged} decides: REFUSE says how many of each and writes nothing, KEEP
+     * merges them (the report counts them). RERUN is for a resume ({@code sweep run}), not a merge.
+     *
+     * @throws IllegalArgumentException under REFUSE when the codes differ, and for RERUN
+     */
+    public static Report merge(Path dir, String sink, CodeChange codeChanged) {
+        if (codeChanged == CodeChange.RERUN) {
+            throw new IllegalArgumentException("sweep merge takes " + CodeChange.OPTION + " refuse or keep; to run "
+                    + "the runs of other code again, merge with keep, then resume the sweep with "
+                    + CodeChange.OPTION + " rerun");
+        }
         List<Path> files = shardFiles(dir);
         if (files.isEmpty() && sink == null) {
             throw new IllegalArgumentException(noShards(dir));
         }
         Set<String> planned = plannedKeys(dir);
         List<Source> sources = new ArrayList<>();
+        if (codeChanged == CodeChange.REFUSE) {
+            Map<String, Integer> codes = new TreeMap<>();
+            if (Files.isRegularFile(dir.resolve(ResultStore.FILE_NAME))) {
+                try (ResultStore target = ResultStore.open(dir)) {
+                    countCodes(target, codes);
+                }
+            }
+            for (Path f : files) {
+                try (ResultStore shard = ResultStore.openShardFile(f)) {
+                    countCodes(shard, codes);
+                }
+            }
+            if (codes.size() > 1) {
+                throw new IllegalArgumentException("the results to merge into " + dir.resolve(ResultStore.FILE_NAME)
+                        + " were computed by " + codes.size() + " codes: " + describe(codes) + "; rerun with "
+                        + CodeChange.OPTION + " keep to merge them all (each record says its code), or rerun "
+                        + "the runs of other code first");
+            }
+        }
         try (ResultStore target = ResultStore.open(dir)) {
             for (Path f : files) {
                 try (ResultStore shard = ResultStore.openShardFile(f)) {
@@ -148,7 +187,25 @@ public final class SweepMerge {
         }
         int unplanned = (int) status.keySet().stream().filter(k -> !planned.isEmpty() && !planned.contains(k))
                 .count();
-        return new Report(sources, planned, rows[0], status.size(), statuses, missing, failed, unplanned);
+        Map<String, Integer> codes = new TreeMap<>();
+        countCodes(store, codes);
+        return new Report(sources, planned, rows[0], status.size(), statuses, missing, failed, unplanned, codes);
+    }
+
+    /** Adds a store's results per code (failed rows have no record and no code). */
+    private static void countCodes(ResultStore store, Map<String, Integer> codes) {
+        store.forEachRow(r -> {
+            if (r.recordJson() != null) {
+                CodeIdentity c = CodeIdentity.fromRecordJson(r.recordJson());
+                codes.merge(c == null ? "no code identity" : c.describe(), 1, Integer::sum);
+            }
+        });
+    }
+
+    /** "30 by code 1a2b... (commit ...), 6 by no code identity". */
+    public static String describe(Map<String, Integer> codes) {
+        return codes.entrySet().stream().map(e -> e.getValue() + " by " + e.getKey())
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     /**
@@ -206,7 +263,7 @@ public final class SweepMerge {
             Files.createDirectories(parent);
             Files.writeString(file, Json.write(out) + "\n", StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
+            throw IoErrors.unchecked("cannot write " + file, e);
         }
     }
 

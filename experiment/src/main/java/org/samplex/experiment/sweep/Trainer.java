@@ -12,16 +12,23 @@ import org.samplex.api.learn.Learner;
 import org.samplex.api.learn.LearnerProvider;
 import org.samplex.api.learn.Task;
 import org.samplex.api.learn.TaskProvider;
+import org.samplex.experiment.CodeIdentity;
 import org.samplex.experiment.OnlineProtocol;
 import org.samplex.experiment.ProgressListener;
 import org.samplex.experiment.RunRecord;
 import org.samplex.experiment.RunSpec;
+import org.samplex.experiment.bench.Bench;
+import org.samplex.experiment.bench.BenchResult;
+import org.samplex.experiment.bench.BenchSettings;
 
 /**
  * What a sweep needs from the providers: resolving specs, naming the backend "auto" picks, and running one spec.
  * {@link #of(Services)} is the real one; tests may give their own learners and tasks.
  */
 public interface Trainer {
+
+    /** The probe of {@link #probe}: 3 warm-up steps and at least 0.2 s of them, then 10 timed steps. */
+    BenchSettings PROBE = new BenchSettings(3, 10, 0, false, 0.2);
 
     /** The spec checked against its learner's and task's schemas, defaults filled in (OnlineProtocol.resolve). */
     RunSpec resolve(RunSpec spec);
@@ -41,6 +48,26 @@ public interface Trainer {
 
     /** The learner's scalar parameter count for a resolved spec, for cost estimates. */
     long parameterCount(RunSpec resolvedSpec);
+
+    /**
+     * What a short probe measures on this machine for a resolved spec: seconds per training step and per
+     * evaluation of 1,000 test prompts, after a few warm-up steps; null when this trainer cannot probe.
+     */
+    default Probe probe(RunSpec resolvedSpec, int threads) {
+        return null;
+    }
+
+    /**
+     * The identity of the code that would run a resolved spec (its learner's, task's and backend's modules, with
+     * api and experiment); null when this trainer cannot tell, and then stored runs are not compared.
+     */
+    default CodeIdentity codeIdentity(RunSpec resolvedSpec) {
+        return null;
+    }
+
+    /** A probe's timings. */
+    record Probe(double secondsPerStep, double secondsPer1000TestPrompts) {
+    }
 
     /** The trainer of the providers that {@code services} found. */
     static Trainer of(Services services) {
@@ -64,6 +91,23 @@ public interface Trainer {
             @Override
             public RunRecord run(RunSpec resolvedSpec, ProgressListener listener) {
                 return OnlineProtocol.run(resolvedSpec, services, listener);
+            }
+
+            @Override
+            public CodeIdentity codeIdentity(RunSpec resolvedSpec) {
+                return CodeIdentity.of(services.learner(resolvedSpec.learner()).getClass(),
+                        services.task(resolvedSpec.task()).getClass(),
+                        services.chooseBackend(resolvedSpec.backend()).provider().getClass());
+            }
+
+            @Override
+            public Probe probe(RunSpec resolvedSpec, int threads) {
+                BackendProvider provider = services.chooseBackend(resolvedSpec.backend()).provider();
+                try (Backend backend = provider.open(new BackendOptions(threads, Map.of()))) {
+                    BenchResult r = Bench.measure(resolvedSpec, services.learner(resolvedSpec.learner()),
+                            services.task(resolvedSpec.task()), backend, PROBE);
+                    return new Probe(1 / r.stepsPerSecond(), r.evalSeconds() * 1000.0 / BenchSettings.EVAL_PROMPTS);
+                }
             }
 
             @Override

@@ -1,6 +1,7 @@
 package org.samplex.experiment.sweep;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -197,5 +198,27 @@ class SweepMergeTest {
             rs.next();
             return rs.getString(1);
         }
+    }
+
+    @Test
+    void shardsOfDifferentCodeAreNotMergedUnlessKeptAndTheCountsAreSaid() throws Exception {
+        runShard(PLAN, RUNS, 0, 2);
+        runShard(PLAN, RUNS, 1, 2);
+        // shard 1 as if another build had computed it
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:"
+                + dir.resolve("shard-1-of-2.sqlite"));
+             Statement st = c.createStatement()) {
+            assertEquals(6, st.executeUpdate("UPDATE runs SET record_json = replace(record_json, "
+                    + "'\"fingerprint\":\"', '\"fingerprint\":\"0')"));
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SweepMerge.merge(dir, null));
+        assertTrue(e.getMessage().contains("computed by 2 codes: 6 by code ") && e.getMessage().contains("keep"),
+                e.getMessage());
+        assertFalse(Files.exists(dir.resolve(ResultStore.FILE_NAME)), "a refused merge writes nothing");
+
+        SweepMerge.Report r = SweepMerge.merge(dir, null, CodeChange.KEEP);
+        assertEquals(12, r.rows());
+        assertEquals(List.of(6, 6), r.codes().values().stream().toList());
     }
 }

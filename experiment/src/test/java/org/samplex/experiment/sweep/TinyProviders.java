@@ -17,6 +17,7 @@ import org.samplex.api.tape.Ops;
 import org.samplex.api.tape.Parameters;
 import org.samplex.api.tape.Tape;
 import org.samplex.api.tape.Tensor;
+import org.samplex.experiment.CodeIdentity;
 import org.samplex.experiment.OnlineProtocol;
 import org.samplex.experiment.ProgressListener;
 import org.samplex.experiment.RunRecord;
@@ -67,6 +68,12 @@ final class TinyProviders {
                 try (Backend b = services.backend("reference").open(BackendOptions.threads(1))) {
                     return Trainer.parameterCount(resolvedSpec, learner, task, b);
                 }
+            }
+
+            @Override
+            public CodeIdentity codeIdentity(RunSpec resolvedSpec) {
+                return CodeIdentity.of(learner.getClass(), task.getClass(),
+                        services.backend("reference").getClass());
             }
         };
     }
