@@ -68,9 +68,11 @@ record QstrConfig(int positions, int contentWidth, int pointers, boolean simple,
             Hyperparameter.choice("link", "linear", List.of("linear", "sumlinear", "he2", "mean", "sqnorm"),
                     "label function: <u,x_t> (q=1), q^-1/2 sum <u_l,x_tl>, q^-1/2 sum He2(<u_l,x_tl>), "
                             + "<u, mean of x_tl>, (q d)^-1/2 sum (|x_tl|^2 - E|x_tl|^2) (the heads lower bound)"),
-            Hyperparameter.choice("content", "iid", List.of("iid", "half"),
-                    "iid: every x_i ~ N(0, I_d); half: x_i ~ N(0, I_d) for i < N/2 and x_i = 0 for i >= N/2 "
-                            + "(the heads lower bound's data model)"),
+            // no default value, so that a spec that does not give it resolves as before this option existed (the
+            // same canonical JSON, the same run key); absent means iid
+            Hyperparameter.choice("content", null, List.of("iid", "half"),
+                    "iid (when not given): every x_i ~ N(0, I_d); half: x_i ~ N(0, I_d) for i < N/2 and x_i = 0 "
+                            + "for i >= N/2 (the heads lower bound's data model)"),
             Hyperparameter.choice("pointers", "iid", List.of("iid", "distinct"),
                     "iid: pointers uniform with replacement; distinct: the q pointers of a token differ"),
             Hyperparameter.choice("positional", "fixed", List.of("fixed", "resampled"),
@@ -117,7 +119,7 @@ record QstrConfig(int positions, int contentWidth, int pointers, boolean simple,
         }
         QstrConfig out = new QstrConfig(n, d, q, c.getChoice("variant").equals("simple"), link, distinct,
                 c.getChoice("positional").equals("resampled"), c.getBoolean("pos-scale"), c.getReal("noise"),
-                c.getChoice("test-variant").equals("simple"), c.getChoice("content").equals("half"), codeWidth);
+                c.getChoice("test-variant").equals("simple"), c.has("content") && c.getChoice("content").equals("half"), codeWidth);
         long promptSize = (long) n * out.inputWidthLong();
         if (promptSize > Integer.MAX_VALUE / 2) {
             throw new IllegalArgumentException(OWNER + ": a prompt of N * (d + (q+1) d_e) = " + promptSize
