@@ -74,6 +74,10 @@ final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "List the runs and an estimated cost; run nothing.")
     boolean dryRun;
 
+    @Option(names = "--no-probe", description = "With --dry-run: estimate times only from runs the store has "
+            + "measured, without probing this machine (a probe takes seconds per learner and shape).")
+    boolean noProbe;
+
     @Option(names = "--extend", description = "Accept a plan that differs from the one saved in --out.")
     boolean extend;
 
@@ -117,7 +121,7 @@ final class ReproduceCommand implements Callable<Integer> {
         int w = workers != null ? workers : cores;
         int code = SweepCommandSupport.execute(spec, Trainer.of(root.services()), plan,
                 new SweepCommandSupport.Settings(dir, name, w, threads, dryRun, extend, Sweep.Scope.WHOLE,
-                        CodeChange.parse(codeChanged)));
+                        CodeChange.parse(codeChanged), !noProbe));
         if (dryRun || noReport) {
             return code;
         }

@@ -35,7 +35,13 @@ final class SweepCommandSupport {
      * @param scope which runs this process runs and where it stores them (a shard, a sink), or the whole plan
      */
     record Settings(Path out, String preset, int workers, int threads, boolean dryRun, boolean extend,
-                    Sweep.Scope scope, CodeChange codeChanged) {
+                    Sweep.Scope scope, CodeChange codeChanged, boolean probe) {
+
+        /** A dry run probes this machine for the shapes the store has not measured. */
+        Settings(Path out, String preset, int workers, int threads, boolean dryRun, boolean extend,
+                 Sweep.Scope scope, CodeChange codeChanged) {
+            this(out, preset, workers, threads, dryRun, extend, scope, codeChanged, true);
+        }
 
         /** The whole plan into the folder's results.sqlite. */
         Settings(Path out, String preset, int workers, int threads, boolean dryRun, boolean extend) {
@@ -116,7 +122,8 @@ final class SweepCommandSupport {
         List<PlannedRun> toRun = runs.stream().filter(r -> !stored.containsKey(r.key())
                 || "failed".equals(stored.get(r.key()))).toList();
         Set<PlannedRun> pendingRuns = new HashSet<>(toRun);
-        TimeEstimate time = TimeEstimate.of(toRun, trainer, rows, SweepRunner.threadsPerRun(s.workers(), s.threads()));
+        TimeEstimate time = TimeEstimate.of(toRun, trainer, rows, SweepRunner.threadsPerRun(s.workers(), s.threads()),
+                s.probe());
         Table t = new Table().row("KEY", "RUN", "PARAMETERS", "TIME", "STORE");
         double pendingSeconds = 0;
         int pending = toRun.size();
@@ -161,6 +168,9 @@ final class SweepCommandSupport {
         if (!time.probedShapes().isEmpty()) {
             how.add("seconds per prompt probed on this machine (3 warm-up steps, 10 timed steps and one evaluation "
                     + "of 1,000 test prompts) for " + String.join(", ", time.probedShapes()));
+        }
+        if (!Double.isFinite(wallSeconds)) {
+            how.add("runs of shapes the store has not measured have no estimate (not probed: --no-probe)");
         }
         if (capped > 0) {
             how.add(capped + " of the " + pending + " runs counted to their cap (an upper bound: no stored run "

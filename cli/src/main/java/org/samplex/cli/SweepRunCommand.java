@@ -68,6 +68,10 @@ final class SweepRunCommand implements Callable<Integer> {
             + "run nothing.")
     boolean dryRun;
 
+    @Option(names = "--no-probe", description = "With --dry-run: estimate times only from runs the store has "
+            + "measured, without probing this machine (a probe takes seconds per learner and shape).")
+    boolean noProbe;
+
     @Option(names = "--extend", description = "Accept a plan that differs from the one saved in --out: its new "
             + "runs are added, results already there stay.")
     boolean extend;
@@ -93,7 +97,7 @@ final class SweepRunCommand implements Callable<Integer> {
         Plan p = planOptions.plan();
         Trainer trainer = Trainer.of(parent.root.services());
         return SweepCommandSupport.execute(spec, trainer, p, new SweepCommandSupport.Settings(out, null, workers,
-                planOptions.threads(), dryRun, extend, scope, CodeChange.parse(codeChanged)));
+                planOptions.threads(), dryRun, extend, scope, CodeChange.parse(codeChanged), !noProbe));
     }
 
     /** Which runs and where: --shard, --shard-order, --sink. */

@@ -27,12 +27,16 @@ class ReproduceCommandTest {
     /** The dry run's run lines (they start with a 12-digit key prefix). */
     private List<String> runs(String figure, String scale, String... more) {
         List<String> args = new java.util.ArrayList<>(List.of("reproduce", figure, "--scale", scale, "--out",
-                dir.toString(), "--dry-run"));
+                dir.toString(), "--dry-run", "--no-probe"));
         args.addAll(List.of(more));
         CliRunner.Run r = CliRunner.run(args.toArray(String[]::new));
         assertEquals(0, r.code(), r.err());
         assertFalse(Files.exists(dir.resolve("results.sqlite")), "a dry run writes nothing");
         return r.out().lines().filter(l -> l.matches("[0-9a-f]{12}  .*")).toList();
+    }
+
+    private static List<String> keys(List<String> lines) {
+        return lines.stream().map(l -> l.substring(0, 12)).toList();
     }
 
     private static long count(List<String> lines, String part) {
@@ -80,7 +84,7 @@ class ReproduceCommandTest {
         List<String> byDefault = runs("fig1a", "small");
         List<String> authors = runs("fig1a", "small", "--convention", "authors-code");
         List<String> text = runs("fig1a", "small", "--convention", "paper-text");
-        assertEquals(authors, byDefault, "authors-code is the default");
+        assertEquals(keys(authors), keys(byDefault), "authors-code is the default");
         assertEquals(authors.size(), text.size());
         List<String> authorKeys = authors.stream().map(l -> l.substring(0, 12)).toList();
         assertTrue(text.stream().map(l -> l.substring(0, 12)).noneMatch(authorKeys::contains),

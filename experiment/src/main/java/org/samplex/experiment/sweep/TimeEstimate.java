@@ -29,9 +29,12 @@ import org.samplex.experiment.RunSpec;
 public record TimeEstimate(Map<String, Double> seconds, List<String> upperBound, Map<String, Integer> measuredShapes,
                            List<String> probedShapes) {
 
-    /** The estimate of {@code runs} (resolved), with {@code stored} rows of the store and {@code threads} per run. */
+    /**
+     * The estimate of {@code runs} (resolved), with {@code stored} rows of the store and {@code threads} per run;
+     * without {@code probe}, a shape the store has not measured gets no rate (NaN) instead of a probe.
+     */
     public static TimeEstimate of(List<PlannedRun> runs, Trainer trainer, List<ResultStore.StoredRun> stored,
-                                  int threads) {
+                                  int threads, boolean probe) {
         Map<String, double[]> rateSums = new HashMap<>();   // shape -> {seconds, prompts, runs}
         Map<String, List<Long>> promptsBySettings = new HashMap<>();
         for (ResultStore.StoredRun s : stored) {
@@ -62,7 +65,7 @@ public record TimeEstimate(Map<String, Double> seconds, List<String> upperBound,
                     measured.put(label(r.spec()), (int) sum[2]);
                     return sum[0] / sum[1];
                 }
-                Trainer.Probe p = trainer.probe(r.spec(), threads);
+                Trainer.Probe p = probe ? trainer.probe(r.spec(), threads) : null;
                 if (p == null) {
                     return Double.NaN;
                 }
