@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
                         + "q = 1..4); and two extensions rather than figures of the paper: heads (H = 1..q+1 heads "
                         + "on the data model of the paper's lower bound on heads) and zoo (n* against N for "
                         + "transformer, GRU, LSTM, mamba, mingru and FFN, docs/zoo.md).",
-                "--scale small fits a laptop with the paper's architectures (fig1a: 36 runs, TIMING_HELP on 2 "
+                "--scale small fits a laptop with the paper's architectures (fig1a: 36 runs, about 4 minutes on 2 "
                         + "cores); --scale paper uses the paper's settings. --dry-run lists the runs; the plan is "
                         + "saved as DIR/plan.json.",
                 "--convention authors-code (default) measures with the settings that produced the paper's "
