@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
@@ -19,12 +20,14 @@ import org.samplex.experiment.sweep.SweepFolder;
 import org.samplex.experiment.sweep.ResultStore.StoredRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code samplex report DIR}: reads a sweep's results store and writes the report (summary.md, report.html,
- * nstar.csv, plots) into the same folder; prints the files and the slopes. The store is only read.
+ * {@code samplex report DIR...}: reads one or more sweeps' results stores and writes the report (summary.md,
+ * report.html, nstar.csv, curves.csv, plots) into the sweep's folder, or into {@code --out} (an overlay of several
+ * sweeps); prints the files and the slopes. The stores are only read.
  */
 @Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Writes a sweep's report into its folder: summary.md, report.html (one self-contained "
@@ -32,24 +35,56 @@ import picocli.CommandLine.Spec;
                 + "against prompts seen per N, learned attention matrices of runs made with --inspect).",
                 "Slopes of log n* on log N come with 95%% bootstrap intervals over seeds; censored runs count as "
                         + "lower bounds at their cap and are marked, never dropped.",
-                "Example: samplex report runs/fig1a"})
+                "Example: samplex report runs/fig1a; samplex report runs/gru128 runs/gru500 --out runs/both "
+                        + "(an overlay)"})
 final class ReportCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "DIR", description = "The sweep's output folder (holds "
-            + ResultStore.FILE_NAME + ").")
-    Path dir;
+    @Parameters(arity = "1..*", paramLabel = "DIR", description = "The sweep's output folder (holds "
+            + ResultStore.FILE_NAME + "); several folders overlay their sweeps in one report (give --out).")
+    List<Path> dirs;
+
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Where the report goes; default: the sweep's folder (required for several).")
+    Path outDir;
+
+    /** The folder being read (set per folder by {@link #call}). */
+    private Path dir;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
+        if (dirs.size() > 1 && outDir == null) {
+            throw new IllegalArgumentException("a report of " + dirs.size() + " sweeps needs --out DIR, the folder "
+                    + "for the overlay (each sweep's own folder keeps its own report)");
+        }
+        List<RunRecord> runs = new ArrayList<>();
+        Map<RunRecord, String> keys = new IdentityHashMap<>();
+        List<Report.FailedRun> failures = new ArrayList<>();
+        for (Path d : dirs) {
+            dir = d;
+            read(runs, keys, failures);
+        }
+        String about = dirs.size() == 1 ? planDescription() : "an overlay of " + dirs.size() + " sweeps: "
+                + String.join(", ", dirs.stream().map(Path::toString).toList()) + " (runs with the same spec in "
+                + "several of them count once per folder)";
+        Path target = outDir != null ? outDir : dirs.getFirst();
+        List<Path> written = Report.write(target, about, runs, keys, failures);
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("report of " + (runs.size() + failures.size()) + " runs (" + failures.size() + " failed) in "
+                + target + ": " + String.join(", ", written.stream().map(p -> p.getFileName().toString()).toList()));
+        printSlopes(out, Analysis.of(runs));
+        out.flush();
+        return 0;
+    }
+
+    /** Adds the records (and failed runs) of the store in {@link #dir}. */
+    private void read(List<RunRecord> runs, Map<RunRecord, String> keys, List<Report.FailedRun> failures) {
         if (!Files.isRegularFile(dir.resolve(ResultStore.FILE_NAME))) {
             throw new IllegalArgumentException("no results in " + dir + ": " + ResultStore.FILE_NAME + " is missing "
                     + "(samplex sweep run --out " + dir + " writes it)");
         }
-        List<RunRecord> runs = new ArrayList<>();
-        List<Report.FailedRun> failures = new ArrayList<>();
         try (ResultStore store = ResultStore.open(dir)) {
             for (StoredRun r : store.all()) {
                 if (r.recordJson() == null) {
@@ -57,20 +92,15 @@ final class ReportCommand implements Callable<Integer> {
                     continue;
                 }
                 try {
-                    runs.add(RunRecord.fromJson(r.recordJson()));
+                    RunRecord record = RunRecord.fromJson(r.recordJson());
+                    runs.add(record);
+                    keys.put(record, r.runKey());
                 } catch (IllegalArgumentException unreadable) {
                     failures.add(new Report.FailedRun(r.runKey(), r.specJson(),
                             "the stored record cannot be read: " + unreadable.getMessage()));
                 }
             }
         }
-        List<Path> written = Report.write(dir, planDescription(), runs, failures);
-        PrintWriter out = spec.commandLine().getOut();
-        out.println("report of " + (runs.size() + failures.size()) + " runs (" + failures.size() + " failed) in "
-                + dir + ": " + String.join(", ", written.stream().map(p -> p.getFileName().toString()).toList()));
-        printSlopes(out, Analysis.of(runs));
-        out.flush();
-        return 0;
     }
 
     /** The description of the plan saved in the folder (a preset's says what it reproduces), or null. */

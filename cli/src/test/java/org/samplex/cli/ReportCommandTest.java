@@ -64,6 +64,34 @@ class ReportCommandTest {
     }
 
     @Test
+    void severalSweepsAreOverlaidInOneReportWhereOutSays(@TempDir Path dir) throws Exception {
+        // two sweeps of the mlp that differ in one learner option: one report, one series each
+        for (String width : List.of("100", "1000")) {
+            try (ResultStore store = ResultStore.open(dir.resolve("w" + width))) {
+                for (int n : new int[] {2, 4, 8}) {
+                    RunSpec m = spec("mlp", n, 0).toBuilder().learnerOption("width2", width).build();
+                    store.insertIfAbsent("k" + n, m, record(m, 640L * n * (width.equals("100") ? 2 : 1)));
+                }
+            }
+        }
+        CliRunner.Run missing = CliRunner.run("report", dir.resolve("w100").toString(),
+                dir.resolve("w1000").toString());
+        assertEquals(2, missing.code(), missing.err());
+        assertTrue(missing.err().contains("--out"), missing.err());
+        Path both = dir.resolve("both");
+        CliRunner.Run r = CliRunner.run("report", dir.resolve("w100").toString(), dir.resolve("w1000").toString(),
+                "--out", both.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("report of 6 runs (0 failed)"), r.out());
+        String md = Files.readString(both.resolve("summary.md"));
+        assertTrue(md.contains("| mlp width2=100 |") && md.contains("| mlp width2=1000 |"),
+                "a series per sweep: " + md);
+        assertTrue(md.contains("an overlay of 2 sweeps"), md);
+        assertTrue(Files.size(both.resolve("nstar_eps0.7.png")) > 0);
+        assertFalse(Files.exists(dir.resolve("w100").resolve("summary.md")), "the sweeps' own folders are untouched");
+    }
+
+    @Test
     void aFolderWithoutAStoreIsAUsageError(@TempDir Path dir) {
         CliRunner.Run r = CliRunner.run("report", dir.resolve("nothing").toString());
         assertEquals(2, r.code(), r.err());

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.samplex.experiment.Json;
 import org.samplex.experiment.RunRecord;
 import org.samplex.experiment.RunSpec;
@@ -38,17 +39,19 @@ public final class Report {
      * @param failures the runs that failed
      */
     public static List<Path> write(Path dir, List<RunRecord> runs, List<FailedRun> failures) throws IOException {
-        return write(dir, null, runs, failures);
+        return write(dir, null, runs, Map.of(), failures);
     }
 
     /**
      * As {@link #write(Path, List, List)}, with a sentence on what was run (a plan's description) at the top of the
-     * summary, or null for none.
+     * summary, or null for none, and the runs' keys in their store (by identity; a run without one gets the key its
+     * spec makes with this samplex, or none when its backend is unresolved).
      */
-    public static List<Path> write(Path dir, String about, List<RunRecord> runs, List<FailedRun> failures)
-            throws IOException {
+    public static List<Path> write(Path dir, String about, List<RunRecord> runs, Map<RunRecord, String> keys,
+                                   List<FailedRun> failures) throws IOException {
         Files.createDirectories(dir);
         Analysis a = Analysis.of(runs);
+        Function<RunRecord, String> keyOf = r -> keys.containsKey(r) ? keys.get(r) : RunFiles.keyOf(r);
         List<Path> written = new ArrayList<>();
         List<Figure> nStarPlots = new ArrayList<>();
         List<Figure> curvePlots = new ArrayList<>();
@@ -84,10 +87,13 @@ public final class Report {
             }
         }
         Path csv = dir.resolve("nstar.csv");
-        Files.writeString(csv, csv(a), StandardCharsets.UTF_8);
+        Files.writeString(csv, RunFiles.nStarCsv(a, keyOf), StandardCharsets.UTF_8);
         written.add(csv);
+        Path curves = dir.resolve("curves.csv");
+        Files.writeString(curves, RunFiles.curvesCsv(a, keyOf), StandardCharsets.UTF_8);
+        written.add(curves);
 
-        Doc doc = Summary.build(dir, about, a, failures, nStarPlots, curvePlots, artifactPlots);
+        Doc doc = Summary.build(dir, about, a, keyOf, failures, nStarPlots, curvePlots, artifactPlots);
         String note = plotProblem == null ? "" : "Plots were not drawn on this machine (" + plotProblem
                 + "); `samplex report` on a machine with fonts draws them from the same store.";
         Path md = dir.resolve("summary.md");
@@ -101,24 +107,6 @@ public final class Report {
         Files.writeString(html, page, StandardCharsets.UTF_8);
         written.add(html);
         return written;
-    }
-
-    /** nstar.csv: one row per run and threshold; nstar empty when not crossed. */
-    static String csv(Analysis a) {
-        StringBuilder sb = new StringBuilder("learner,N,threshold,seed,nstar,censored,series,cap,outcome\n");
-        for (Observation o : a.observations()) {
-            sb.append(csvField(o.learner())).append(',').append(o.n()).append(',')
-                    .append(Format.threshold(o.threshold())).append(',').append(o.seed()).append(',')
-                    .append(o.nStar() == null ? "" : o.nStar().toString()).append(',')
-                    .append(o.outcome() == Observation.Outcome.CENSORED).append(',')
-                    .append(csvField(o.series())).append(',').append(o.cap()).append(',')
-                    .append(o.outcome().name().toLowerCase(java.util.Locale.ROOT)).append('\n');
-        }
-        return sb.toString();
-    }
-
-    private static String csvField(String s) {
-        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 
     /**

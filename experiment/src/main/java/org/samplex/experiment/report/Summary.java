@@ -13,8 +13,9 @@ final class Summary {
     private Summary() {
     }
 
-    static Doc build(Path dir, String about, Analysis a, List<Report.FailedRun> failures, List<Figure> nStarPlots,
-                     List<Figure> curvePlots, List<Figure> artifactPlots) {
+    static Doc build(Path dir, String about, Analysis a, java.util.function.Function<RunRecord, String> keyOf,
+                     List<Report.FailedRun> failures, List<Figure> nStarPlots, List<Figure> curvePlots,
+                     List<Figure> artifactPlots) {
         Doc doc = new Doc().heading(1, "samplex report: " + dir.toAbsolutePath().getFileName());
         String headline = Protocol.headline(a);
         if (headline != null) {
@@ -58,6 +59,13 @@ final class Summary {
                 paper(doc, a, p);
             }
         }
+        if (!a.runs().isEmpty()) {
+            doc.heading(2, "Provenance").table(List.of("what", "these runs"), RunFiles.provenance(a, null));
+            List<String> header = new ArrayList<>();
+            List<List<String>> rows = RunFiles.runTable(a, keyOf, header);
+            doc.heading(2, "Runs").paragraph("One row per run (its key's first 12 digits; `samplex runs DIR` "
+                    + "lists and filters them with every option).").table(header, rows);
+        }
         failures(doc, failures);
         plots(doc, "n* against N", nStarPlots);
         plots(doc, "Test MSE against prompts seen", curvePlots);
@@ -65,7 +73,8 @@ final class Summary {
         List<String> files = new ArrayList<>(List.of("`summary.md`: this summary",
                 "`report.html`: the same in one self-contained page, plots included",
                 "`nstar.csv`: one row per run and threshold (nstar empty when not crossed; censored true when "
-                        + "the cap was reached first)"));
+                        + "the cap was reached first), with its run_key and every resolved option",
+                "`curves.csv`: one row per run and check: run_key, prompts seen, test MSE, training loss"));
         for (List<Figure> figures : List.of(nStarPlots, curvePlots, artifactPlots)) {
             figures.forEach(f -> files.add("`" + f.name() + ".png`, `" + f.name() + ".svg`: " + f.title()));
         }

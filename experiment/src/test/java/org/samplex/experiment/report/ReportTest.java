@@ -99,12 +99,20 @@ class ReportTest {
     @Test
     void nstarCsvHasOneRowPerRunWithCensoredRunsEmpty() throws IOException {
         List<String> lines = read("nstar.csv").lines().toList();
-        assertEquals("learner,N,threshold,seed,nstar,censored,series,cap,outcome", lines.getFirst());
+        assertTrue(lines.getFirst().startsWith("learner,N,threshold,seed,nstar,censored,series,cap,outcome,run_key,"
+                + "task.N,task.d,"), lines.getFirst());
         assertEquals(1 + 27, lines.size());
         // transformer N = 2 seed 1: 2000 * 2^0.7 * 1.1 = 3574.4 -> 3574, rounded up to a check of 640 -> 3840
-        assertTrue(lines.contains("transformer,2,0.7,1,3840,false,transformer,200000,crossed"), lines.toString());
-        assertTrue(lines.contains("mlp,8,0.7,2,,true,mlp,200000,censored"), lines.toString());
-        assertEquals(2, lines.stream().filter(l -> l.endsWith(",censored")).count());
+        String row = lines.stream().filter(l -> l.startsWith("transformer,2,0.7,1,3840,false,transformer,200000,"
+                + "crossed,")).findFirst().orElseThrow(() -> new AssertionError(lines.toString()));
+        assertTrue(row.matches(".*,crossed,[0-9a-f]{64},2,10,.*"), "the run key, then N and d: " + row);
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("mlp,8,0.7,2,,true,mlp,200000,censored,")),
+                lines.toString());
+        assertEquals(2, lines.stream().filter(l -> l.split(",")[8].equals("censored")).count(),
+                "two censored runs: " + lines);
+        List<String> curves = read("curves.csv").lines().toList();
+        assertEquals("run_key,learner,series,N,seed,step,prompts,test_mse,train_loss", curves.getFirst());
+        assertTrue(curves.size() > 27, "a row per check of every run: " + curves.size());
     }
 
     @Test
@@ -133,10 +141,15 @@ class ReportTest {
         assertTrue(mlpPaper.contains(">200k / ~38.5k (**5.19 outside**)"), "a ratio outside [0.67, 1.5] is flagged: "
                 + mlpPaper);
         assertTrue(md.startsWith("# samplex report") && md.lines().skip(2).findFirst().orElse("")
-                .startsWith("**Headline** (eps = 0.7, N 2 to 8): slopes of log n* on log N Transformer (1 head, MLP 100) 0.66"), md);
+                .startsWith("**Headline** (eps = 0.7, N 2 to 8): slopes of log n* on log N "
+                        + "Transformer (1 head, MLP 100) 0.66"), md);
         assertTrue(md.contains("The paper's plotted numbers were produced by the authors' code, that is under "
                 + "`authors-code`"), md);
         assertTrue(md.contains("(64 x 10 = 640)"), "the resolution of n*: " + md);
+        assertTrue(md.contains("## Provenance") && md.contains("| backend (threads) |")
+                && md.contains("| wall time of the runs |"), "a provenance section: " + md);
+        assertTrue(md.contains("## Runs") && md.contains("| run key | series | N | seed | status | n* 0.7 | prompts |"),
+                "a table of every run: " + md);
         assertTrue(md.contains("## Failed runs") && md.contains("`abc123`") && md.contains("gru, N = 8, seed 7")
                 && md.contains("OutOfMemoryError"), md);
         assertFalse(md.contains("\tat somewhere"), "only the error's first line");
