@@ -119,7 +119,7 @@ final class Plots {
             Slope ranged = a.slope(series, threshold, figure.slopeRange()[0], figure.slopeRange()[1]);
             if (ranged.defined()) {
                 slope = ranged;
-                fit = "fit over N " + figure.slopeRange()[0] + "-" + figure.slopeRange()[1] + ": slope ";
+                fit = "fit over N " + ranged.ns().getFirst() + "-" + ranged.ns().getLast() + ": slope ";
             }
         }
         if (slope.defined()) {
