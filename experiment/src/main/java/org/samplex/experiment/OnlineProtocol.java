@@ -312,14 +312,17 @@ public final class OnlineProtocol {
                         loss = trainStep(tape, learner, b, optimizer);
                     }
                 }
-                boolean stop = rule != null && rule.watchesLoss() && rule.afterStep(step, scalar(backend, loss));
+                // the loss rule reads every step's loss; a check reads it once more only when the rule did not
+                boolean watched = rule != null && rule.watchesLoss();
+                double stepLoss = watched ? scalar(backend, loss) : Double.NaN;
+                boolean stop = watched && rule.afterStep(step, stepLoss);
                 step++;
                 // A run that trains to its rule is checked at its last step too, wherever that falls.
                 boolean last = stop || (spec.trainsToRule() && step == lastStep);
                 if (step % every != 0 && !last) {
                     continue;
                 }
-                double trainLoss = scalar(backend, loss);
+                double trainLoss = watched ? stepLoss : scalar(backend, loss);
                 long checkStart = System.nanoTime();
                 trainNanos += checkStart - mark;
                 double testMse = testMse(evalTape, learner, testSet);

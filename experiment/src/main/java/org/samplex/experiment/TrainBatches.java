@@ -7,6 +7,7 @@ import org.samplex.api.Backend;
 import org.samplex.api.Buffer;
 import org.samplex.api.learn.Batch;
 import org.samplex.api.learn.Task;
+import org.samplex.api.learn.TaskShape;
 import org.samplex.api.rng.RngStream;
 import org.samplex.api.tape.Arena;
 import org.samplex.api.tape.Tensor;
@@ -37,14 +38,18 @@ final class TrainBatches {
     /**
      * The batch of step {@code step}, drawn into the arena: online, prompts [s B, (s + 1) B); fixed and in order,
      * prompts (s B + i) mod n, drawn as the runs of consecutive indices between wrap-arounds and joined on the
-     * backend; shuffled, drawn and then refilled with the listed prompts.
+     * backend; shuffled, buffers of the batch's shape written with the listed prompts (nothing drawn twice).
      */
     Batch draw(Arena arena, long step) {
         int batch = spec.batch();
         long first = step * batch;
         Long n = spec.trainSet();
         if (shuffled != null) {
-            Batch b = task.batch(backend, arena, Task.Split.TRAIN, train, 0, batch);
+            TaskShape s = task.shape();
+            Batch b = new Batch(
+                    Tensor.constant(arena.allocate((long) batch * s.positions() * s.inputWidth()), batch,
+                            s.positions(), s.inputWidth()),                                           // (B, N, D)
+                    Tensor.constant(arena.allocate((long) batch * s.positions()), batch, s.positions())); // (B, N)
             refill(b, step);
             return b;
         }
