@@ -5,6 +5,8 @@
 module org.samplex.cli {
     requires org.samplex.api;
     requires org.samplex.experiment;
+    requires org.samplex.sweep;
+    requires org.samplex.report;
     requires info.picocli;
     // The Kubernetes client of sweep submit k8s --apply is loaded into a layer of its own (ClusterClient.find),
     // which cannot add JDK modules to the boot layer: the JDK's HTTP client it uses must be resolved here.

@@ -1,23 +1,12 @@
 /**
- * Training protocols, sweeps, results and analysis: the online protocol ({@code OnlineProtocol}) turns a
- * {@code RunSpec} into a {@code RunRecord}; {@code Json} is the one canonical JSON writer. Also the facts about
- * this machine that run records carry. Never names a concrete learner, task or backend.
+ * Training protocols: the online and fixed-n protocols turn a {@code RunSpec} into a {@code RunRecord};
+ * {@code Json} is the one canonical JSON writer, {@code RunKeys} a run's identity; the facts about this machine
+ * and code that run records carry; and {@code metering}, the timed backend behind {@code samplex bench}. Never
+ * names a concrete learner, task or backend, and needs nothing outside the JDK and the api.
  */
 module org.samplex.experiment {
-    requires org.samplex.api;
-    requires java.sql;
-    requires org.xerial.sqlitejdbc;
-    requires org.snakeyaml.engine;
-
-    // the report's plots: XChart (an automatic module) draws with java.awt, headless
-    requires org.knowm.xchart;
-    requires java.desktop;
+    requires transitive org.samplex.api;
 
     exports org.samplex.experiment;
-    exports org.samplex.experiment.bench;
-    exports org.samplex.experiment.report;
-    exports org.samplex.experiment.sweep;
-
-    // the Kubernetes client of samplex sweep submit k8s --apply, in the optional module org.samplex.kubernetes
-    uses org.samplex.experiment.sweep.ClusterClient;
+    exports org.samplex.experiment.metering;
 }

@@ -3,10 +3,10 @@
  * client). Nothing in samplex requires this module; the cli finds it through {@code ClusterClient.find}.
  */
 module org.samplex.kubernetes {
-    requires org.samplex.experiment;
+    requires org.samplex.sweep;
     requires kubernetes.client.api;
     requires kubernetes.model.common;
     requires kubernetes.model.core;
 
-    provides org.samplex.experiment.sweep.ClusterClient with org.samplex.kubernetes.KubernetesClusterClient;
+    provides org.samplex.sweep.ClusterClient with org.samplex.kubernetes.KubernetesClusterClient;
 }

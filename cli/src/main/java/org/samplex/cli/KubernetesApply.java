@@ -4,7 +4,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.samplex.experiment.sweep.ClusterClient;
+import org.samplex.sweep.ClusterClient;
 
 /**
  * {@code samplex sweep submit k8s --apply}: finds the Kubernetes client (module org.samplex.kubernetes, with

@@ -136,7 +136,7 @@ final class ProtocolOptions {
     }
 
     /**
-     * The flags that were given as sweep-plan keys (see {@code org.samplex.experiment.sweep.Grid}); threads are
+     * The flags that were given as sweep-plan keys (see {@code org.samplex.sweep.Grid}); threads are
      * not a plan key (they depend on the workers) and are left out.
      */
     Map<String, Object> planKeys() {

@@ -11,16 +11,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.samplex.experiment.sweep.CodeChange;
-import org.samplex.experiment.sweep.CostModel;
-import org.samplex.experiment.sweep.Plan;
-import org.samplex.experiment.sweep.PlannedRun;
-import org.samplex.experiment.sweep.ResultStore;
-import org.samplex.experiment.sweep.Sweep;
-import org.samplex.experiment.sweep.SweepFolder;
-import org.samplex.experiment.sweep.SweepRunner;
-import org.samplex.experiment.sweep.TimeEstimate;
-import org.samplex.experiment.sweep.Trainer;
+import org.samplex.sweep.CodeChange;
+import org.samplex.sweep.CostModel;
+import org.samplex.sweep.Plan;
+import org.samplex.sweep.PlannedRun;
+import org.samplex.sweep.ResultStore;
+import org.samplex.sweep.Sweep;
+import org.samplex.sweep.SweepFolder;
+import org.samplex.sweep.SweepRunner;
+import org.samplex.sweep.TimeEstimate;
+import org.samplex.sweep.Trainer;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** What {@code sweep run} and {@code reproduce} share: expanding a plan, listing it, running it, summing it up. */

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.samplex.experiment.sweep.Plan;
+import org.samplex.sweep.Plan;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 

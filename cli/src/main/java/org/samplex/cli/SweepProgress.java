@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import org.samplex.experiment.RunRecord;
-import org.samplex.experiment.sweep.PlannedRun;
-import org.samplex.experiment.sweep.SweepListener;
+import org.samplex.sweep.PlannedRun;
+import org.samplex.sweep.SweepListener;
 
 /**
  * A sweep's progress on stderr: runs done of total with an ETA, and each current run's prompts seen and last

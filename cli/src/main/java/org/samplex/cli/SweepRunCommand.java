@@ -2,11 +2,11 @@ package org.samplex.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.samplex.experiment.sweep.CodeChange;
-import org.samplex.experiment.sweep.Plan;
-import org.samplex.experiment.sweep.Shard;
-import org.samplex.experiment.sweep.Sweep;
-import org.samplex.experiment.sweep.Trainer;
+import org.samplex.sweep.CodeChange;
+import org.samplex.sweep.Plan;
+import org.samplex.sweep.Shard;
+import org.samplex.sweep.Sweep;
+import org.samplex.sweep.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

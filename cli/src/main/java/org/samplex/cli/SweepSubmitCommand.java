@@ -15,10 +15,13 @@ import org.samplex.experiment.Json;
 import org.samplex.experiment.ProgressListener;
 import org.samplex.experiment.RunRecord;
 import org.samplex.experiment.RunSpec;
-import org.samplex.experiment.sweep.Plan;
-import org.samplex.experiment.sweep.PlannedRun;
-import org.samplex.experiment.sweep.Sweep;
-import org.samplex.experiment.sweep.Trainer;
+import org.samplex.sweep.Plan;
+import org.samplex.sweep.PlannedRun;
+import org.samplex.sweep.Sweep;
+import org.samplex.sweep.Trainer;
+import org.samplex.sweep.submit.IndexedJobManifest;
+import org.samplex.sweep.submit.ShardJob;
+import org.samplex.sweep.submit.SlurmArrayScript;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -48,11 +51,6 @@ final class SweepSubmitCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         return Errors.missingCommand(spec);
-    }
-
-    /** Whether a name is a DNS-1123 label: what Kubernetes takes for a Job's or a namespace's name. */
-    static boolean isDnsLabel(String s) {
-        return s.length() <= 63 && s.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     }
 
     /** The options of both writers (a picocli mixin). */
@@ -335,7 +333,7 @@ final class SweepSubmitCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            if (!isDnsLabel(options.name)) {
+            if (!IndexedJobManifest.isDnsLabel(options.name)) {
                 throw new IllegalArgumentException("option '--name' must be a DNS label for Kubernetes (lower-case "
                         + "letters, digits and '-', at most 63), got '" + options.name + "'");
             }

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.samplex.experiment.Json;
-import org.samplex.experiment.bench.KernelFamily;
+import org.samplex.experiment.metering.KernelFamily;
 
 /**
  * {@code samplex bench} in-process with tiny settings (no timing is asserted, only that the numbers exist and

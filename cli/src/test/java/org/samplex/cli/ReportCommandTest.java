@@ -14,7 +14,7 @@ import org.samplex.experiment.RunRecord;
 import org.samplex.experiment.RunRecord.Crossing;
 import org.samplex.experiment.RunRecord.CurvePoint;
 import org.samplex.experiment.RunSpec;
-import org.samplex.experiment.sweep.ResultStore;
+import org.samplex.sweep.ResultStore;
 
 /** {@code samplex report DIR} on a store written here: made-up records of two learners, one censored, one failure. */
 class ReportCommandTest {

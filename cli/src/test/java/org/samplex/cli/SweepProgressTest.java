@@ -15,7 +15,7 @@ import org.samplex.experiment.RunRecord;
 import org.samplex.experiment.RunRecord.Crossing;
 import org.samplex.experiment.RunRecord.CurvePoint;
 import org.samplex.experiment.RunSpec;
-import org.samplex.experiment.sweep.PlannedRun;
+import org.samplex.sweep.PlannedRun;
 
 class SweepProgressTest {
 

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.samplex.experiment.Json;
-import org.samplex.experiment.sweep.ResultStore;
-import org.samplex.experiment.sweep.SweepFolder;
+import org.samplex.sweep.ResultStore;
+import org.samplex.sweep.SweepFolder;
 
 /**
  * The results store under the faults a real sweep meets, with the sweep in child JVMs (the same java and module

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.samplex.experiment.RunRecord;
-import org.samplex.experiment.sweep.ResultStore;
+import org.samplex.sweep.ResultStore;
 
 /** {@code samplex sweep run} in-process, on tiny mlp runs of qstr. */
 class SweepRunCommandTest {

@@ -18,9 +18,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.samplex.experiment.Json;
-import org.samplex.experiment.sweep.ResultStore;
-import org.samplex.experiment.sweep.Shard;
-import org.samplex.experiment.sweep.SweepFolder;
+import org.samplex.sweep.ResultStore;
+import org.samplex.sweep.Shard;
+import org.samplex.sweep.SweepFolder;
 
 /**
  * Shards of one sweep in separate JVMs (the same java and module path as this test), as a scheduler runs them: one

@@ -11,7 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.samplex.experiment.sweep.ResultStore;
+import org.samplex.sweep.ResultStore;
 
 /** {@code sweep run --shard}, {@code sweep merge} and {@code sweep missing} in-process, on tiny mlp runs. */
 class SweepShardCommandTest {

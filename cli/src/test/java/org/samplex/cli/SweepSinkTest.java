@@ -15,7 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.samplex.experiment.sweep.ResultStore;
+import org.samplex.sweep.ResultStore;
 
 /**
  * The PostgreSQL sink ({@code sweep run --sink jdbc:postgresql://...}) against a throwaway server on a loopback

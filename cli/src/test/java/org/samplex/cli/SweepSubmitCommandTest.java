@@ -1,5 +1,6 @@
 package org.samplex.cli;
 
+import org.samplex.sweep.submit.ShardJob;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

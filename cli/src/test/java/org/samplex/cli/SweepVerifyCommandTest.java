@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.samplex.experiment.RunRecord;
 import org.samplex.experiment.RunRecord.CurvePoint;
-import org.samplex.experiment.sweep.ResultStore;
+import org.samplex.sweep.ResultStore;
 
 class SweepVerifyCommandTest {
 

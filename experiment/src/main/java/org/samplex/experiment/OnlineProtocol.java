@@ -8,16 +8,9 @@ import org.samplex.api.Backend;
 import org.samplex.api.BackendOptions;
 import org.samplex.api.Services;
 import org.samplex.api.config.Config;
-import org.samplex.api.learn.AdamW;
-import org.samplex.api.learn.Batch;
-import org.samplex.api.learn.Learner;
 import org.samplex.api.learn.LearnerProvider;
 import org.samplex.api.learn.Task;
 import org.samplex.api.learn.TaskProvider;
-import org.samplex.api.rng.RngStream;
-import org.samplex.api.tape.Arena;
-import org.samplex.api.tape.Ops;
-import org.samplex.api.tape.Tape;
 import org.samplex.api.tape.Tensor;
 import org.samplex.experiment.RunRecord.CurvePoint;
 import org.samplex.experiment.RunRecord.Status;
@@ -37,17 +30,14 @@ import org.samplex.experiment.RunRecord.Status;
  * and the run takes at most the largest multiple of k not above floor(cap / B) steps, so prompts seen never
  * exceed the cap. The run stops when every threshold is crossed (completed), at that last step (censored), or at
  * the first check whose training loss or test MSE is NaN or infinite (diverged); none of these throws. When the
- * spec asks to {@code inspect}, the trained learner's {@link Learner#inspect} on test prompt 0 becomes the record's
- * artifacts.
+ * spec asks to {@code inspect}, the trained learner's explanation of itself on test prompt 0
+ * ({@link TrainingSession#inspect}) becomes the record's artifacts.
  *
- * <p>A {@link Learner#replayable} learner's first step is captured ({@link #captureStep}) and every later step
- * replays it ({@link #replayStep}) after {@link Task#refill} wrote the step's prompts into the captured batch:
- * the same backend calls as running forward again, so the record is bit-identical to the one of a learner that
- * is not replayable, and with an allocation-free task and backend a replayed step allocates nothing. Evaluation
- * then runs on an arena of its own, so that the captured step's arena is never reset.
+ * <p>Steps, evaluation and the replay of a captured step are a {@link TrainingSession}'s: this class adds the
+ * schedule (checks every k steps, the ladder, the cap, the fixed-n rule), the curve, the timings and the record.
  *
- * <p>Ownership: the learner's parameters, the test set's arena, the step arena and the evaluation arena are
- * created and closed by the run, also when it fails; {@link #run(RunSpec, Services, ProgressListener)} also opens
+ * <p>Ownership: the run's session (the learner's parameters and its arenas) is created and closed by the run,
+ * also when it fails; {@link #run(RunSpec, Services, ProgressListener)} also opens
  * and closes the backend, while the overload that takes a {@link Backend} leaves it to its caller.
  */
 public final class OnlineProtocol {
@@ -68,86 +58,6 @@ public final class OnlineProtocol {
     }
 
     private OnlineProtocol() {
-    }
-
-    /**
-     * Prompts [0, size) of the "test" stream of {@code seed}, in chunks of {@link #testChunk} prompts, generated
-     * into {@code arena}, which holds them for as long as the caller keeps it.
-     */
-    public static List<Batch> testSet(Task task, Backend backend, Arena arena, long seed, int size) {
-        RngStream test = RngStream.of(seed, "test");
-        int chunk = testChunk(task.shape().positions());
-        List<Batch> chunks = new ArrayList<>();
-        for (long first = 0; first < size; first += chunk) {
-            int count = (int) Math.min(chunk, size - first);
-            chunks.add(task.batch(backend, arena, Task.Split.TEST, test, first, count));
-        }
-        return chunks;
-    }
-
-    /**
-     * The mean squared error over every prompt and position of {@code testSet}, with gradients off; chunk sums
-     * are added in double. Resets the tape before each chunk and after the last.
-     */
-    public static double testMse(Tape tape, Learner learner, List<Batch> testSet) {
-        double sumSquares = 0;
-        long count = 0;
-        for (Batch b : testSet) {
-            tape.reset();
-            tape.gradEnabled(false);
-            Tensor pred = learner.forward(tape, b.input()); // (chunk, N)
-            sumSquares += scalar(tape.backend(), Ops.mse(tape, pred, b.labels())) * pred.size();
-            count += pred.size();
-        }
-        tape.reset();
-        return sumSquares / count;
-    }
-
-    /**
-     * One online step on a batch already drawn into the tape's arena: forward, mse, zeroed gradients, backward,
-     * one AdamW update. Returns the loss (1), valid until the tape is next reset.
-     */
-    public static Tensor trainStep(Tape tape, Learner learner, Batch batch, AdamW optimizer) {
-        Tensor pred = learner.forward(tape, batch.input()); // (B, N)
-        Tensor loss = Ops.mse(tape, pred, batch.labels());
-        learner.parameters().zeroGrad();
-        tape.backward(loss);
-        optimizer.step(learner.parameters());
-        return loss;
-    }
-
-    /**
-     * {@link #trainStep}, captured: the same step with the same result, recorded on a fresh tape (just reset) so
-     * that {@link #replayStep} can run it again on new contents of {@code batch}'s buffers. The graph's loss is
-     * this step's loss; the graph lives until the tape or its arena is reset. Only for a
-     * {@link Learner#replayable} learner.
-     */
-    public static Tape.Graph captureStep(Tape tape, Learner learner, Batch batch, AdamW optimizer) {
-        tape.beginCapture();
-        Tensor pred = learner.forward(tape, batch.input()); // (B, N)
-        Tensor loss = Ops.mse(tape, pred, batch.labels());
-        learner.parameters().zeroGrad();
-        Tape.Graph graph = tape.endCapture(loss); // runs the backward
-        optimizer.step(learner.parameters());
-        return graph;
-    }
-
-    /**
-     * One online step replayed: zeroed parameter gradients, the captured forward, mse and backward on the current
-     * contents of the captured batch, one AdamW update. The same bits as {@link #trainStep} on that batch; the
-     * loss is in {@code graph.loss()}. Allocates nothing beyond what the backend's kernels do.
-     */
-    public static void replayStep(Tape.Graph graph, Learner learner, AdamW optimizer) {
-        learner.parameters().zeroGrad();
-        graph.replay();
-        optimizer.step(learner.parameters());
-    }
-
-    /** The value of a one-element tensor, copied to the host. */
-    static double scalar(Backend backend, Tensor t) {
-        double[] host = new double[1];
-        backend.copyToHost(t.value(), host);
-        return host[0];
     }
 
     /**
@@ -213,119 +123,75 @@ public final class OnlineProtocol {
     }
 
     /**
-     * Runs the spec on a backend the caller opened and still owns; every buffer the run allocates is closed
-     * before this returns or throws. The spec's backend name is not consulted.
+     * Runs the spec on a backend the caller opened and still owns, in a {@link TrainingSession}; every buffer the
+     * run allocates is closed before this returns or throws. The spec's backend name is not consulted.
      */
     public static RunRecord run(RunSpec spec, LearnerProvider learnerProvider, TaskProvider taskProvider,
                                 Backend backend, ProgressListener listener) {
-        RunSpec s = resolve(spec, learnerProvider, taskProvider);
-        Task task = taskProvider.create(taskProvider.schema().validate(s.taskOptions()), s.taskSeed());
-        Config learnerConfig = learnerProvider.schema().validate(s.learnerOptions());
-        MemoryEstimate.of(s, task, learnerProvider, learnerConfig, backend.dtype()).check(s, backend);
-        try (Learner learner = learnerProvider.create(task.shape(), learnerConfig, backend, s.seed());
-             Arena testArena = new Arena(backend);
-             Arena stepArena = new Arena(backend);
-             Arena evalArena = new Arena(backend)) {
-            Loop loop = new Loop(s, task, learner, backend, listener);
-            loop.run(testArena, stepArena, evalArena);
-            Map<String, double[][]> artifacts = s.inspect() ? inspect(s, task, learner, stepArena) : Map.of();
-            Map<String, Object> provenance = provenance(s, task, learnerProvider, taskProvider, backend);
-            return new RunRecord(s, loop.status, loop.crossings(), loop.curve, loop.step, loop.step * s.batch(),
-                    loop.trainNanos * 1e-9, loop.evalNanos * 1e-9, backend.name(), backend.threads(),
-                    learner.parameters().count(), provenance, artifacts);
+        try (TrainingSession session = TrainingSession.open(spec, learnerProvider, taskProvider, backend)) {
+            RunSpec s = session.spec();
+            Loop loop = new Loop(session, listener);
+            loop.run();
+            Map<String, double[][]> artifacts = s.inspect() ? session.inspect() : Map.of();
+            Map<String, Object> provenance = provenance(s, session.task(), learnerProvider, taskProvider, backend);
+            return new RunRecord(s, loop.status, loop.crossings(), loop.curve, session.steps(),
+                    session.promptsSeen(), loop.trainNanos * 1e-9, loop.evalNanos * 1e-9, backend.name(),
+                    backend.threads(), session.learner().parameters().count(), provenance, artifacts);
         }
     }
 
-    /** The learner's explanation of itself on test prompt 0 (the first prompt of the test set). */
-    private static Map<String, double[][]> inspect(RunSpec spec, Task task, Learner learner, Arena arena) {
-        arena.reset();
-        Tape tape = new Tape(arena.backend(), arena);
-        tape.gradEnabled(false);
-        Batch first = task.batch(arena.backend(), arena, Task.Split.TEST, RngStream.of(spec.seed(), "test"), 0, 1);
-        Map<String, double[][]> artifacts = learner.inspect(tape, first.input()); // input (1, N, D)
-        tape.reset();
-        return artifacts;
-    }
-
-    /** The training loop's state; one instance per run. */
+    /** The protocol's loop over a session's steps: checks, thresholds, stopping, timing; one instance per run. */
     private static final class Loop {
+        private final TrainingSession session;
         private final RunSpec spec;
-        private final Task task;
-        private final Learner learner;
-        private final Backend backend;
         private final ProgressListener listener;
         private final List<Double> thresholds;
         private final Long[] nStar;
         private final List<CurvePoint> curve = new ArrayList<>();
         private int crossed;
         private Status status = Status.CENSORED;
-        private long step;
         private long trainNanos;
         private long evalNanos;
 
-        Loop(RunSpec spec, Task task, Learner learner, Backend backend, ProgressListener listener) {
-            this.spec = spec;
-            this.task = task;
-            this.learner = learner;
-            this.backend = backend;
+        Loop(TrainingSession session, ProgressListener listener) {
+            this.session = session;
+            this.spec = session.spec();
             this.listener = listener;
             this.thresholds = spec.thresholds();
             this.nStar = new Long[thresholds.size()];
         }
 
-        /**
-         * Trains to the end of the run. The step tape works in {@code stepArena}; evaluation shares it when steps
-         * run afresh, and has {@code evalArena} when they are replayed (the captured arena is never reset).
-         */
-        void run(Arena testArena, Arena stepArena, Arena evalArena) {
+        /** Trains to the end of the run: the ladder crossed, the cap, divergence, or the fixed-n rule. */
+        void run() {
+            Backend backend = session.backend();
             long mark = System.nanoTime();
-            List<Batch> testSet = testSet(task, backend, testArena, spec.seed(), spec.testSize());
+            session.testSet();
             backend.synchronize();
             long now = System.nanoTime();
             evalNanos += now - mark;
             mark = now;
 
-            Tape tape = new Tape(backend, stepArena);
-            boolean replay = learner.replayable();
-            Tape evalTape = replay ? new Tape(backend, evalArena) : tape;
-            AdamW optimizer = new AdamW(spec.adamW());
-            TrainBatches batches = new TrainBatches(spec, task, backend);
             EpochRule rule = spec.trainSet() != null ? new EpochRule(spec) : null;
             int every = spec.checkEvery();
             long lastStep = spec.trainsToRule() ? Math.min(spec.maxSteps(), EpochRule.lastStep(spec))
                     : spec.maxSteps() - spec.maxSteps() % every;
-            Batch b = null;
-            Tape.Graph graph = null;
-            while (step < lastStep) {
-                Tensor loss;
-                if (graph != null) {
-                    batches.refill(b, step);
-                    replayStep(graph, learner, optimizer);
-                    loss = graph.loss();
-                } else {
-                    tape.reset();
-                    b = batches.draw(stepArena, step);
-                    if (replay) {
-                        graph = captureStep(tape, learner, b, optimizer);
-                        loss = graph.loss();
-                    } else {
-                        loss = trainStep(tape, learner, b, optimizer);
-                    }
-                }
+            while (session.steps() < lastStep) {
+                long stepIndex = session.steps();
+                Tensor loss = session.step();
                 // the loss rule reads every step's loss; a check reads it once more only when the rule did not
                 boolean watched = rule != null && rule.watchesLoss();
-                double stepLoss = watched ? scalar(backend, loss) : Double.NaN;
-                boolean stop = watched && rule.afterStep(step, stepLoss);
-                step++;
+                double stepLoss = watched ? session.value(loss) : Double.NaN;
+                boolean stop = watched && rule.afterStep(stepIndex, stepLoss);
+                long step = session.steps();
                 // A run that trains to its rule is checked at its last step too, wherever that falls.
                 boolean last = stop || (spec.trainsToRule() && step == lastStep);
                 if (step % every != 0 && !last) {
                     continue;
                 }
-                double trainLoss = watched ? stepLoss : scalar(backend, loss);
+                double trainLoss = watched ? stepLoss : session.value(loss);
                 long checkStart = System.nanoTime();
                 trainNanos += checkStart - mark;
-                double testMse = testMse(evalTape, learner, testSet);
+                double testMse = session.testMse();
                 mark = System.nanoTime();
                 evalNanos += mark - checkStart;
                 if (check(new CurvePoint(step, step * spec.batch(), testMse, trainLoss)) || stop) {
@@ -354,8 +220,6 @@ public final class OnlineProtocol {
             }
             return false;
         }
-
-
 
         List<RunRecord.Crossing> crossings() {
             List<RunRecord.Crossing> out = new ArrayList<>();

@@ -22,7 +22,7 @@ import org.samplex.api.learn.Task;
 import org.samplex.experiment.RunRecord.Crossing;
 import org.samplex.experiment.RunRecord.CurvePoint;
 import org.samplex.experiment.RunRecord.Status;
-import org.samplex.experiment.sweep.RunKeys;
+import org.samplex.experiment.RunKeys;
 
 class OnlineProtocolTest {
     @RegisterExtension

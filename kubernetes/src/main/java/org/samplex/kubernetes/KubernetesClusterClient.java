@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
-import org.samplex.experiment.sweep.ClusterClient;
+import org.samplex.sweep.ClusterClient;
 
 /**
  * Creates a manifest's objects with the fabric8 client, configured as kubectl is (KUBECONFIG, ~/.kube/config,

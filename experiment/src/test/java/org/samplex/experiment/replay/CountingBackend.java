@@ -1,8 +1,8 @@
 package org.samplex.experiment.replay;
 
 import org.samplex.api.Backend;
-import org.samplex.experiment.bench.KernelFamily;
-import org.samplex.experiment.bench.MeteredBackend;
+import org.samplex.experiment.metering.KernelFamily;
+import org.samplex.experiment.metering.MeteredBackend;
 
 /**
  * A {@link MeteredBackend} that, while counting, reads the heap bytes allocated by all threads before and after

@@ -12,19 +12,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.samplex.api.Backend;
 import org.samplex.api.BackendOptions;
-import org.samplex.api.config.Config;
-import org.samplex.api.learn.AdamW;
-import org.samplex.api.learn.Batch;
-import org.samplex.api.learn.Learner;
 import org.samplex.api.learn.LearnerProvider;
-import org.samplex.api.learn.Task;
 import org.samplex.api.learn.TaskProvider;
-import org.samplex.api.rng.RngStream;
-import org.samplex.api.tape.Arena;
-import org.samplex.api.tape.Tape;
-import org.samplex.experiment.OnlineProtocol;
 import org.samplex.experiment.RunSpec;
-import org.samplex.experiment.bench.KernelFamily;
+import org.samplex.experiment.TrainingSession;
+import org.samplex.experiment.metering.KernelFamily;
 
 /**
  * The steady state of a training step allocates nothing on the Java heap: {@value #MEASURED} steps of the
@@ -34,7 +26,7 @@ import org.samplex.experiment.bench.KernelFamily;
  * go on until one is clean, for at most {@value #WARMUP_SECONDS} s.
  *
  * <p>Two numbers per case. The bytes outside the backend's kernels (the tape's replay, the refill's host side,
- * AdamW's call, the protocol's code) must be 0 on every backend: a {@link CountingBackend} attributes each
+ * AdamW's call, the {@link TrainingSession}'s code) must be 0 on every backend: a {@link CountingBackend} attributes each
  * kernel call's allocations to the kernel. The total must be 0 on {@code cpu}, the backend runs are made on;
  * {@code reference} is the float64 oracle, written for clarity, and its attention and layout kernels allocate
  * working arrays, which its cases report but do not assert.
@@ -110,15 +102,11 @@ class StepAllocationTest {
         RunSpec spec = RealLearners.spec(name, backendName).build();
         LearnerProvider lp = RealLearners.SERVICES.learner(name);
         TaskProvider tp = RealLearners.SERVICES.task("qstr");
-        RunSpec s = OnlineProtocol.resolve(spec, lp, tp);
-        Task task = tp.create(tp.schema().validate(s.taskOptions()), s.taskSeed());
-        Config config = lp.schema().validate(s.learnerOptions());
         HeapAllocations heap = new HeapAllocations();
         try (Backend raw = RealLearners.SERVICES.backend(backendName).open(BackendOptions.threads(2))) {
             CountingBackend be = new CountingBackend(raw, heap);
-            try (Learner learner = lp.create(task.shape(), config, be, s.seed()); Arena arena = new Arena(be)) {
-                Stepper steps = new Stepper(task, learner, be, arena, s);
-                steps.run(WARMUP);
+            try (TrainingSession steps = TrainingSession.open(spec, lp, tp, be)) {
+                steps.steps(WARMUP);
 
                 // a kernel called once per step reaches C2 (where Vector API code stops boxing) only after
                 // thousands of steps: keep stepping until a window is clean, for at most WARMUP_SECONDS
@@ -126,7 +114,7 @@ class StepAllocationTest {
                 long deadline = System.nanoTime() + WARMUP_SECONDS * 1_000_000_000L;
                 for (int attempt = 0; total > 0 && (attempt < WINDOWS || System.nanoTime() < deadline); attempt++) {
                     long before = heap.total();
-                    steps.run(MEASURED);
+                    steps.steps(MEASURED);
                     total = Math.min(total, heap.total() - before);
                 }
 
@@ -136,7 +124,7 @@ class StepAllocationTest {
                 for (int attempt = 0; attempt < WINDOWS && outside > 0; attempt++) {
                     be.resetCounts();
                     long before = heap.total();
-                    steps.run(MEASURED);
+                    steps.steps(MEASURED);
                     long all = heap.total() - before;
                     if (all - be.inKernels() < outside) {
                         outside = all - be.inKernels();
@@ -149,37 +137,6 @@ class StepAllocationTest {
                 }
                 be.counting(false);
                 return new Measurement(name + " on " + backendName, total, outside, byFamily);
-            }
-        }
-    }
-
-    /** The protocol's online steps: step 0 captured, then refill and replay, through one backend. */
-    private static final class Stepper {
-        private final Task task;
-        private final Learner learner;
-        private final Backend backend;
-        private final int batchSize;
-        private final AdamW optimizer;
-        private final RngStream train;
-        private final Batch batch;
-        private final Tape.Graph graph;
-        private long step = 1;
-
-        Stepper(Task task, Learner learner, Backend backend, Arena arena, RunSpec spec) {
-            this.task = task;
-            this.learner = learner;
-            this.backend = backend;
-            this.batchSize = spec.batch();
-            this.optimizer = new AdamW(spec.adamW());
-            this.train = RngStream.of(spec.seed(), "train");
-            this.batch = task.batch(backend, arena, Task.Split.TRAIN, train, 0, batchSize);
-            this.graph = OnlineProtocol.captureStep(new Tape(backend, arena), learner, batch, optimizer);
-        }
-
-        void run(int count) {
-            for (int i = 0; i < count; i++, step++) {
-                task.refill(backend, batch, Task.Split.TRAIN, train, step * batchSize);
-                OnlineProtocol.replayStep(graph, learner, optimizer);
             }
         }
     }

@@ -12,8 +12,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.samplex.api.Backend;
 import org.samplex.api.BackendOptions;
-import org.samplex.api.learn.AdamW;
-import org.samplex.api.learn.AdamWConfig;
 import org.samplex.api.learn.Batch;
 import org.samplex.api.learn.Learner;
 import org.samplex.api.learn.LearnerProvider;
@@ -24,7 +22,7 @@ import org.samplex.api.tape.Arena;
 import org.samplex.api.tape.Ops;
 import org.samplex.api.tape.Tape;
 import org.samplex.api.tape.Tensor;
-import org.samplex.experiment.OnlineProtocol;
+import org.samplex.experiment.TrainingSession;
 import org.samplex.experiment.RunSpec;
 
 /** Tape capture and replay on the shipped learners: what a replay computes, and how misuse fails. */
@@ -37,9 +35,8 @@ class TapeReplayTest {
             RunSpec spec = RealLearners.spec(name, backend.name()).build();
             LearnerProvider lp = RealLearners.SERVICES.learner(name);
             TaskProvider tp = RealLearners.SERVICES.task("qstr");
-            RunSpec s = OnlineProtocol.resolve(spec, lp, tp);
-            Task task = tp.create(tp.schema().validate(s.taskOptions()), s.taskSeed());
-            return new Setup(task, lp.create(task.shape(), lp.schema().validate(s.learnerOptions()), backend, 3));
+            TrainingSession.Setup s = TrainingSession.setUp(spec, lp, tp);
+            return new Setup(s.task(), lp.create(s.task().shape(), s.learnerConfig(), backend, 3));
         }
 
         @Override
@@ -107,7 +104,8 @@ class TapeReplayTest {
             Learner learner = setup.learner();
             Tape tape = new Tape(be, arena);
             Batch batch = setup.task().batch(be, arena, Task.Split.TRAIN, TRAIN, 0, 4);
-            Tape.Graph graph = OnlineProtocol.captureStep(tape, learner, batch, new AdamW(AdamWConfig.paper()));
+            tape.beginCapture();
+            Tape.Graph graph = tape.endCapture(Ops.mse(tape, learner.forward(tape, batch.input()), batch.labels()));
             assertTrue(graph.valid());
             arena.allocate(1000); // allocating more is fine: the captured slices stay untouched
             graph.replay();

@@ -1,0 +1,134 @@
+package org.samplex.sweep;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.samplex.api.Backend;
+import org.samplex.api.BackendOptions;
+import org.samplex.api.BackendProvider;
+import org.samplex.api.Services;
+import org.samplex.api.config.Hyperparameter;
+import org.samplex.api.learn.Learner;
+import org.samplex.api.learn.LearnerProvider;
+import org.samplex.api.learn.TaskProvider;
+import org.samplex.experiment.CodeIdentity;
+import org.samplex.experiment.OnlineProtocol;
+import org.samplex.experiment.ProgressListener;
+import org.samplex.experiment.RunRecord;
+import org.samplex.experiment.RunSpec;
+import org.samplex.experiment.TrainingSession;
+import org.samplex.experiment.metering.Bench;
+import org.samplex.experiment.metering.BenchResult;
+import org.samplex.experiment.metering.BenchSettings;
+
+/**
+ * What a sweep needs from the providers: resolving specs, naming the backend "auto" picks, and running one spec.
+ * {@link #of(Services)} is the real one; tests may give their own learners and tasks.
+ */
+public interface Trainer {
+
+    /** The probe of {@link #probe}: 3 warm-up steps and at least 0.2 s of them, then 10 timed steps. */
+    BenchSettings PROBE = new BenchSettings(3, 10, 0, false, 0.2);
+
+    /** The spec checked against its learner's and task's schemas, defaults filled in (OnlineProtocol.resolve). */
+    RunSpec resolve(RunSpec spec);
+
+    /** The names of a learner's options (for spreading options given for every learner). */
+    Set<String> learnerOptionNames(String learner);
+
+    /**
+     * The backend a name stands for: itself when it can run here, the chosen one for "auto".
+     *
+     * @throws org.samplex.api.BackendUnavailableException when it cannot run here
+     */
+    String backend(String requested);
+
+    /** Runs a resolved spec on its own backend with the spec's threads, closing everything it opened. */
+    RunRecord run(RunSpec resolvedSpec, ProgressListener listener);
+
+    /** The learner's scalar parameter count for a resolved spec, for cost estimates. */
+    long parameterCount(RunSpec resolvedSpec);
+
+    /**
+     * What a short probe measures on this machine for a resolved spec: seconds per training step and per
+     * evaluation of 1,000 test prompts, after a few warm-up steps; null when this trainer cannot probe.
+     */
+    default Probe probe(RunSpec resolvedSpec, int threads) {
+        return null;
+    }
+
+    /**
+     * The identity of the code that would run a resolved spec (its learner's, task's and backend's modules, with
+     * api and experiment); null when this trainer cannot tell, and then stored runs are not compared.
+     */
+    default CodeIdentity codeIdentity(RunSpec resolvedSpec) {
+        return null;
+    }
+
+    /** A probe's timings. */
+    record Probe(double secondsPerStep, double secondsPer1000TestPrompts) {
+    }
+
+    /** The trainer of the providers that {@code services} found. */
+    static Trainer of(Services services) {
+        return new Trainer() {
+            @Override
+            public RunSpec resolve(RunSpec spec) {
+                return OnlineProtocol.resolve(spec, services);
+            }
+
+            @Override
+            public Set<String> learnerOptionNames(String learner) {
+                return services.learner(learner).schema().parameters().stream().map(Hyperparameter::name)
+                        .collect(Collectors.toUnmodifiableSet());
+            }
+
+            @Override
+            public String backend(String requested) {
+                return services.chooseBackend(requested).provider().name();
+            }
+
+            @Override
+            public RunRecord run(RunSpec resolvedSpec, ProgressListener listener) {
+                return OnlineProtocol.run(resolvedSpec, services, listener);
+            }
+
+            @Override
+            public CodeIdentity codeIdentity(RunSpec resolvedSpec) {
+                return CodeIdentity.of(services.learner(resolvedSpec.learner()).getClass(),
+                        services.task(resolvedSpec.task()).getClass(),
+                        services.chooseBackend(resolvedSpec.backend()).provider().getClass());
+            }
+
+            @Override
+            public Probe probe(RunSpec resolvedSpec, int threads) {
+                BackendProvider provider = services.chooseBackend(resolvedSpec.backend()).provider();
+                try (Backend backend = provider.open(new BackendOptions(threads, Map.of()))) {
+                    BenchResult r = Bench.measure(resolvedSpec, services.learner(resolvedSpec.learner()),
+                            services.task(resolvedSpec.task()), backend, PROBE);
+                    return new Probe(1 / r.stepsPerSecond(), r.evalSeconds() * 1000.0 / BenchSettings.EVAL_PROMPTS);
+                }
+            }
+
+            @Override
+            public long parameterCount(RunSpec resolvedSpec) {
+                // Counting needs a backend to allocate on: the plain cpu one when there is one, so that a dry
+                // run of a GPU sweep does not start the GPU.
+                BackendProvider provider = services.backends().stream().map(Services.Found::provider)
+                        .filter(p -> p.name().equals("cpu") && p.probe().available()).findFirst()
+                        .orElseGet(() -> services.chooseBackend(resolvedSpec.backend()).provider());
+                try (Backend backend = provider.open(new BackendOptions(1, Map.of()))) {
+                    return Trainer.parameterCount(resolvedSpec, services.learner(resolvedSpec.learner()),
+                            services.task(resolvedSpec.task()), backend);
+                }
+            }
+        };
+    }
+
+    /** Builds the learner of a resolved spec on {@code backend}, counts its parameters and closes it. */
+    static long parameterCount(RunSpec resolvedSpec, LearnerProvider learner, TaskProvider task, Backend backend) {
+        try (Learner l = TrainingSession.setUp(resolvedSpec, learner, task).createLearner(learner, backend)) {
+            return l.parameters().count();
+        }
+    }
+}
