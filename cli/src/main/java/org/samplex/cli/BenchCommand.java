@@ -7,12 +7,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 import java.util.concurrent.Callable;
 import org.samplex.api.Services;
 import org.samplex.api.config.Hyperparameter;
 import org.samplex.experiment.Json;
 import org.samplex.experiment.RunRecord.Crossing;
 import org.samplex.experiment.RunSpec;
+import org.samplex.experiment.Settings;
 import org.samplex.experiment.metering.Bench;
 import org.samplex.experiment.metering.BenchResult;
 import org.samplex.experiment.metering.BenchSettings;
@@ -140,11 +142,11 @@ final class BenchCommand implements Callable<Integer> {
      * of options serves any --learner list.
      */
     List<RunSpec> specs(Services services) {
-        if (protocol.thresholds != null) {
+        if (protocol.given(Settings.THRESHOLDS) != null) {
             throw new IllegalArgumentException("bench takes --to-threshold EPS, not --threshold");
         }
-        if (protocol.trainSet != null || protocol.inspect != null || protocol.epochs != null
-                || protocol.shuffle != null || protocol.stopLoss != null) {
+        if (Stream.of(Settings.TRAIN_SET, Settings.INSPECT, Settings.EPOCHS, Settings.SHUFFLE, Settings.STOP_LOSS)
+                .anyMatch(s -> protocol.given(s) != null)) {
             throw new IllegalArgumentException("bench runs the online protocol: --train-set, --epochs, --shuffle, "
                     + "--stop-loss and --inspect do not apply");
         }

@@ -5,16 +5,22 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
-import org.samplex.experiment.Convention;
 import org.samplex.experiment.RunSpec;
+import org.samplex.experiment.Setting;
+import org.samplex.experiment.Settings;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.ISetter;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 /**
- * The protocol's flags, shared by {@code train} and {@code sweep run} (a picocli mixin). A flag not given is null,
- * so that a sweep can tell "not given" (the plan file's value stands) from a value; {@code train} fills in the
- * paper's defaults ({@link RunSpec.Builder}). In a sweep, option values may list several values separated by
- * commas, one run each.
+ * The protocol's flags, shared by {@code train}, {@code sweep run}, {@code sweep submit} and {@code bench} (a
+ * picocli mixin): the task and its and the learner's options, and a flag per protocol setting of
+ * {@link Settings#ALL} ({@code --cap}, {@code --weight-decay}, ...), made from the table by {@link #addFlags} with
+ * its help, so a new setting needs no change here. A flag not given is absent from {@link #given}, so that a
+ * sweep can tell "not given" (the plan file's value stands) from a value; {@code train} fills in the defaults
+ * ({@link RunSpec.Builder}). In a sweep, option values may list several values separated by commas, one run each.
  */
 final class ProtocolOptions {
 
@@ -32,131 +38,101 @@ final class ProtocolOptions {
                     + "without a learner goes to every learner that has it.")
     Map<String, String> learnerOptions = new LinkedHashMap<>();
 
-    @Option(names = {"--threshold", "--thresholds"}, split = ",", paramLabel = "EPS",
-            description = "Test MSE thresholds: one, or a ladder such as 0.9,0.7,0.5 recorded in one run.")
-    List<Double> thresholds;
+    /** The settings whose flags were given, with their values. */
+    private final Map<Setting<?>, Object> given = new LinkedHashMap<>();
 
-    @Option(names = "--cap", paramLabel = "PROMPTS",
-            description = "Most training prompts before a run stops censored; default: " + RunSpec.DEFAULT_CAP + ".")
-    Long cap;
+    /**
+     * Adds a flag per protocol setting to every command of {@code root}'s tree that has these options (as a mixin,
+     * or inside one), bound to that command's instance. Called once, when the command line is made.
+     */
+    static void addFlags(CommandLine root) {
+        CommandSpec spec = root.getCommandSpec();
+        ProtocolOptions target = find(spec);
+        if (target != null) {
+            for (Setting<?> s : Settings.ALL) {
+                spec.addOption(flag(s, target));
+            }
+        }
+        root.getSubcommands().values().forEach(ProtocolOptions::addFlags);
+    }
 
-    @Option(names = "--test-size", paramLabel = "PROMPTS",
-            description = "Prompts in the fixed test set; default: " + RunSpec.DEFAULT_TEST_SIZE
-                    + " (the authors' code: 5000).")
-    Integer testSize;
+    private static ProtocolOptions find(CommandSpec spec) {
+        for (CommandSpec mixin : spec.mixins().values()) {
+            if (mixin.userObject() instanceof ProtocolOptions p) {
+                return p;
+            }
+            ProtocolOptions inner = find(mixin);
+            if (inner != null) {
+                return inner;
+            }
+        }
+        return null;
+    }
 
-    @Option(names = "--check-every", paramLabel = "STEPS",
-            description = "Steps between test evaluations; default: the task's (10 general, 100 simple).")
-    Integer checkEvery;
+    private static OptionSpec flag(Setting<?> s, ProtocolOptions target) {
+        String[] names = s == Settings.THRESHOLDS ? new String[] {"--threshold", "--thresholds"}
+                : new String[] {"--" + s.name()};
+        OptionSpec.Builder o = OptionSpec.builder(names).description(s.help()).hasInitialValue(false);
+        ISetter setter = new ISetter() {
+            @Override
+            public <T> T set(T value) {
+                if (value != null && !Boolean.FALSE.equals(value)) {
+                    target.given.put(s, value);
+                }
+                return null;
+            }
+        };
+        switch (s.kind()) {
+            case FLAG -> o.arity("0").type(Boolean.class);
+            case REALS -> o.type(List.class).auxiliaryTypes(Double.class).splitRegex(",").paramLabel(s.paramLabel())
+                    .getter(new CommandLine.Model.IGetter() {
+                        @Override
+                        @SuppressWarnings("unchecked")
+                        public <T> T get() {
+                            return (T) target.given.get(s);
+                        }
+                    });
+            default -> o.type(s.kind().type()).paramLabel(s.paramLabel());
+        }
+        return o.setter(setter).build();
+    }
 
-    @Option(names = "--batch", paramLabel = "B",
-            description = "Prompts per step; default: " + RunSpec.DEFAULT_BATCH + ".")
-    Integer batch;
-
-    @Option(names = "--lr", paramLabel = "RATE",
-            description = "AdamW learning rate; default: " + RunSpec.DEFAULT_LEARNING_RATE + ".")
-    Double learningRate;
-
-    @Option(names = "--weight-decay", paramLabel = "WD",
-            description = "AdamW weight decay; default: " + RunSpec.DEFAULT_WEIGHT_DECAY
-                    + " (the paper; the authors' code: 0.01).")
-    Double weightDecay;
-
-    @Option(names = "--backend", paramLabel = "NAME",
-            description = "auto (the best available, said on stderr), cpu, reference or cuda; default: auto.")
-    String backend;
-
-    @Option(names = "--threads", paramLabel = "N",
-            description = "Host threads for the backend (a sweep: for all its runs together); 0 (default) means "
-                    + "all processors.")
-    Integer threads;
-
-    @Option(names = "--task-seed", paramLabel = "S",
-            description = "Seed of the task's fixed draws (positional codes, link directions), shared by "
-                    + "repetitions as in the paper; default: 0.")
-    Long taskSeed;
-
-    @Option(names = "--train-set", paramLabel = "PROMPTS",
-            description = "Fixed-n protocol: train on the first PROMPTS prompts of the training stream, reused in "
-                    + "epochs (item i of step s is prompt (s*B + i) mod PROMPTS); default: online, fresh prompts.")
-    Long trainSet;
-
-    @Option(names = "--epochs", paramLabel = "E",
-            description = "Fixed-n protocol: stop after E passes over the training set (needs --train-set); the run "
-                    + "then trains to this rule instead of stopping at the thresholds.")
-    Integer epochs;
-
-    @Option(names = "--shuffle", description = "Fixed-n protocol: a fresh order of the training set every epoch, "
-            + "seeded by the run's seed (needs --train-set).")
-    Boolean shuffle;
-
-    @Option(names = "--stop-loss", paramLabel = "LOSS",
-            description = "Fixed-n protocol: stop at the end of the first epoch whose mean training loss is below "
-                    + "LOSS (needs --train-set; the authors' Figure 2: 0.05).")
-    Double stopLoss;
-
-    @Option(names = "--convention", paramLabel = "NAME",
-            description = "Start from the settings of a convention: authors-code (weight decay 0.01, 5,000 test "
-                    + "prompts of the simple variant: what produced the paper's plotted numbers) or paper-text "
-                    + "(0.1, 10,000, the training variant: what the paper's text states). Options given explicitly "
-                    + "win. Default: none (the paper-text values, unrecorded).")
-    String convention;
-
-    @Option(names = "--inspect", description = "Keep the trained learner's matrices (a transformer's W_Q^T W_K and "
-            + "attention per head on test prompt 0) in the run record, for samplex report.")
-    Boolean inspect;
+    /** The value given for a setting; null when its flag was not given. */
+    @SuppressWarnings("unchecked")
+    <T> T given(Setting<T> setting) {
+        return (T) given.get(setting);
+    }
 
     /** The backend asked for: the flag, or "auto". */
     String backendOrAuto() {
+        String backend = given(Settings.BACKEND);
         return backend != null ? backend : "auto";
     }
 
     /** Sets on the builder every protocol value that was given; the others keep the builder's defaults. */
     RunSpec.Builder applyTo(RunSpec.Builder b) {
-        b.convention(convention == null ? null : Convention.of(convention)); // first: the values given below win
-        b.checkEvery(checkEvery).trainSet(trainSet).backend(backendOrAuto());
-        setIfGiven(thresholds, b::thresholds);
-        setIfGiven(cap, b::cap);
-        setIfGiven(testSize, b::testSize);
-        setIfGiven(batch, b::batch);
-        setIfGiven(learningRate, b::learningRate);
-        setIfGiven(weightDecay, b::weightDecay);
-        setIfGiven(threads, b::threads);
-        setIfGiven(taskSeed, b::taskSeed);
-        setIfGiven(inspect, b::inspect);
-        b.epochs(epochs).stopLoss(stopLoss);
-        setIfGiven(shuffle, b::shuffle);
+        b.setValue(Settings.CONVENTION, given(Settings.CONVENTION)); // first: the values given below win
+        b.backend(backendOrAuto());
+        given.forEach((s, v) -> {
+            if (s != Settings.CONVENTION) {
+                b.setValue(s, v);
+            }
+        });
         return b;
     }
 
-    private static <T> void setIfGiven(T value, Consumer<T> set) {
-        if (value != null) {
-            set.accept(value);
-        }
-    }
-
     /**
-     * The flags that were given as sweep-plan keys (see {@code org.samplex.sweep.Grid}); threads are
-     * not a plan key (they depend on the workers) and are left out.
+     * The flags that were given as sweep-plan keys (see {@code org.samplex.sweep.Grid}), their values as text;
+     * threads are not a plan key (they depend on the workers) and are left out.
      */
     Map<String, Object> planKeys() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("task", task);
-        m.put("thresholds", thresholds == null ? null : thresholds.stream().map(String::valueOf).toList());
-        m.put("cap", cap);
-        m.put("test-size", testSize);
-        m.put("check-every", checkEvery);
-        m.put("batch", batch);
-        m.put("lr", learningRate);
-        m.put("weight-decay", weightDecay);
-        m.put("task-seed", taskSeed);
-        m.put("train-set", trainSet);
-        m.put("epochs", epochs);
-        m.put("shuffle", shuffle);
-        m.put("stop-loss", stopLoss);
-        m.put("inspect", inspect);
-        m.put("backend", backend);
-        m.put("convention", convention);
+        given.forEach((s, v) -> {
+            if (s.inPlans()) {
+                m.put(s.name(), v instanceof List<?> l ? l.stream().map(String::valueOf).toList() : v);
+            }
+        });
         if (!taskOptions.isEmpty()) {
             m.put("task-options", lists(taskOptions));
         }

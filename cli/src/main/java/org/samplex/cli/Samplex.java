@@ -122,6 +122,7 @@ public final class Samplex implements Callable<Integer> {
 
     private static CommandLine commandLine(Samplex root) {
         CommandLine cl = new CommandLine(root);
+        ProtocolOptions.addFlags(cl);
         cl.setParameterExceptionHandler(new Errors.Usage());
         cl.setExecutionExceptionHandler(new Errors.Execution(Errors.Execution.debugEnvironment()));
         return cl;

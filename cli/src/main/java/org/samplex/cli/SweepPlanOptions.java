@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.samplex.experiment.Settings;
 import org.samplex.sweep.Plan;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -49,7 +50,8 @@ final class SweepPlanOptions {
 
     /** Threads for all runs together: --threads, or 0 (this machine's processors). */
     int threads() {
-        return protocol.threads == null ? 0 : protocol.threads;
+        Integer threads = protocol.given(Settings.THREADS);
+        return threads == null ? 0 : threads;
     }
 
     /** The flags given, as plan keys. */

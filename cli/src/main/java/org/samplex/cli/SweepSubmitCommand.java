@@ -15,6 +15,7 @@ import org.samplex.experiment.Json;
 import org.samplex.experiment.ProgressListener;
 import org.samplex.experiment.RunRecord;
 import org.samplex.experiment.RunSpec;
+import org.samplex.experiment.Settings;
 import org.samplex.sweep.Plan;
 import org.samplex.sweep.PlannedRun;
 import org.samplex.sweep.Sweep;
@@ -126,7 +127,7 @@ final class SweepSubmitCommand implements Callable<Integer> {
             if (runs.isEmpty()) {
                 throw new IllegalArgumentException("the plan has no runs");
             }
-            Integer threads = plan.protocol.threads;
+            Integer threads = plan.protocol.given(Settings.THREADS);
             int total = shards * Math.max(1, gpusPerShard);
             if (total > runs.size()) {
                 throw new IllegalArgumentException("option '--shards' is " + shards + (gpusPerShard > 1 ? " with "

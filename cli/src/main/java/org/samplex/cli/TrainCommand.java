@@ -14,6 +14,7 @@ import org.samplex.experiment.RunRecord;
 import org.samplex.experiment.RunRecord.Crossing;
 import org.samplex.experiment.RunRecord.CurvePoint;
 import org.samplex.experiment.RunSpec;
+import org.samplex.experiment.Settings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -85,7 +86,7 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The spec from the flags; a bad value throws IllegalArgumentException naming it (exit 2). */
     RunSpec runSpec() {
-        if (protocol.thresholds == null) {
+        if (protocol.given(Settings.THRESHOLDS) == null) {
             throw new IllegalArgumentException("missing required option '--threshold=EPS' (or --thresholds "
                     + "EPS,EPS,...)");
         }
@@ -111,16 +112,31 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The protocol's settings in words, from the table ({@link Settings#ALL}): those every spec states, and any
+     * other that differs from its default; backend, threads and thresholds have places of their own.
+     */
+    static String settings(RunSpec s) {
+        List<String> parts = new ArrayList<>();
+        s.settings().forEach((setting, value) -> {
+            if (setting == Settings.BACKEND || setting == Settings.THREADS || setting == Settings.THRESHOLDS) {
+                return;
+            }
+            if (setting.alwaysWritten() || !java.util.Objects.equals(value, setting.defaultValue())) {
+                parts.add(setting.label() + " " + (setting == Settings.CHECK_EVERY ? value + " steps"
+                        : setting.show(value)));
+            }
+        });
+        return String.join(", ", parts);
+    }
+
     /** The human summary: what ran, n* per threshold, the curve in brief, wall times. */
     static void report(PrintWriter out, RunRecord r) {
         RunSpec s = r.spec();
         out.println("learner " + s.learner() + options(s.learnerOptions()) + ", task " + s.task()
                 + options(s.taskOptions()));
         out.println("backend " + r.backend() + " (" + r.threads() + (r.threads() == 1 ? " thread" : " threads")
-                + "), seed " + s.seed() + ", task seed " + s.taskSeed() + ", batch " + s.batch() + ", lr "
-                + s.learningRate() + ", weight decay " + s.weightDecay() + ", check every " + s.checkEvery()
-                + " steps, test set " + count(s.testSize()) + ", " + count(r.parameterCount()) + " parameters"
-                + (s.convention() != null ? ", convention " + s.convention() : ""));
+                + "), seed " + s.seed() + ", " + settings(s) + ", " + count(r.parameterCount()) + " parameters");
         if (s.trainSet() != null) {
             out.println("fixed-n protocol: " + count(s.trainSet()) + " training prompts"
                     + (s.shuffle() ? ", reshuffled every epoch" : ", in the same order every epoch")

@@ -24,28 +24,20 @@ final class RecordReader {
                 .convention(m.get("convention") == null ? null : Convention.of(string(m, "convention")))
                 .learnerOptions(options(m, "learner_options"))
                 .taskOptions(options(m, "task_options"))
-                .taskSeed(integer(m, "task_seed"))
-                .seed(integer(m, "seed"))
-                .batch(toInt(m, "batch"))
-                .learningRate(real(m, "lr"))
-                .weightDecay(real(m, "weight_decay"))
-                .betas(real(m, "beta1"), real(m, "beta2"))
-                .eps(real(m, "eps"))
-                .checkEvery(m.get("check_every") == null ? null : toInt(m, "check_every"))
-                .testSize(toInt(m, "test_size"))
-                .cap(integer(m, "cap"))
-                .backend(string(m, "backend"))
-                .threads(toInt(m, "threads"))
-                .inspect(m.containsKey("inspect") && bool(m, "inspect"))
-                .trainSet(m.get("train_set") == null ? null : integer(m, "train_set"))
-                .epochs(m.get("epochs") == null ? null : toInt(m, "epochs"))
-                .shuffle(m.containsKey("shuffle") && bool(m, "shuffle"))
-                .stopLoss(m.get("stop_loss") == null ? null : real(m, "stop_loss"));
-        List<Double> thresholds = new ArrayList<>();
-        for (Object t : list(m, "thresholds")) {
-            thresholds.add(number("thresholds", t).doubleValue());
+                .seed(integer(m, "seed"));
+        for (Setting<?> s : Settings.ALL) {
+            if (s == Settings.CONVENTION) {
+                continue;
+            }
+            if (!m.containsKey(s.jsonKey())) {
+                if (s.alwaysWritten()) {
+                    throw new IllegalArgumentException("key '" + s.jsonKey() + "' is missing");
+                }
+                continue;
+            }
+            b.setValue(s, s.cast(m.get(s.jsonKey()), "key '" + s.jsonKey() + "'"));
         }
-        return b.thresholds(thresholds).build();
+        return b.build();
     }
 
     static RunRecord record(Map<String, ?> m) {

@@ -1,12 +1,10 @@
 package org.samplex.experiment;
 
 import static org.samplex.experiment.RunSpecChecks.bad;
-import static org.samplex.experiment.RunSpecChecks.checkInt;
-import static org.samplex.experiment.RunSpecChecks.ladder;
 import static org.samplex.experiment.RunSpecChecks.name;
 import static org.samplex.experiment.RunSpecChecks.options;
 
-import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,122 +20,208 @@ import org.samplex.api.learn.AdamWConfig;
  * {@code RngStream.of(seed, "train")}, the test set from {@code RngStream.of(seed, "test")}, the learner's
  * initialization from the "init" stream the learner derives from {@code seed}.
  *
- * <p>Every component is checked here; a bad value throws {@link IllegalArgumentException} naming the option
- * (as the cli spells it) and the accepted range. Learner and task options are checked against their schemas
+ * <p>The protocol's settings are declared once, in {@link Settings}: a spec holds a value of each ({@link #get}),
+ * and the typed accessors below read the settings every caller knows. Every value is checked here, by its
+ * setting and then together (the cap against the batch, the fixed-n options against the training set); a bad
+ * value throws {@link IllegalArgumentException} naming the option (as the cli spells it) and the accepted range. Learner and task options are checked against their schemas
  * by {@link OnlineProtocol#resolve}, which also fills in their defaults and {@code checkEvery}.
  *
- * @param learner        learner name ("transformer", "gru", "mlp", ...)
- * @param learnerOptions learner hyperparameters by name (strings from a command line or typed values)
- * @param task           task name ("qstr")
- * @param taskOptions    task settings by name
- * @param taskSeed       seed of the task's fixed randomness (default 0)
- * @param seed           seed of the run's train, test and init streams
- * @param batch          B, prompts per step (64)
- * @param learningRate   AdamW learning rate (1e-3)
- * @param weightDecay    AdamW decoupled weight decay (0.1, the paper; 0.01 in the authors' code)
- * @param beta1          AdamW beta1 (0.9)
- * @param beta2          AdamW beta2 (0.999)
- * @param eps            AdamW epsilon (1e-8)
- * @param checkEvery     steps between test evaluations; null: the task's default (10 general, 100 simple)
- * @param testSize       prompts in the fixed test set (10,000, the paper; 5,000 in the authors' code)
- * @param cap            most training prompts seen before the run stops censored (1,000,000)
- * @param thresholds     the ladder of test-MSE thresholds, sorted descending, without repeats
- * @param backend        backend name, or "auto" for the best available one
- * @param threads        host threads for the backend; 0 means all processors
- * @param inspect        at the end of the run, ask the learner to explain itself ({@code Learner.inspect}) and
+ * <p>What each part means (the settings by their accessors):
+ * {@code learner}: learner name ("transformer", "gru", "mlp", ...)
+ * {@code learnerOptions}: learner hyperparameters by name (strings from a command line or typed values)
+ * {@code task}: task name ("qstr")
+ * {@code taskOptions}: task settings by name
+ * {@code taskSeed}: seed of the task's fixed randomness (default 0)
+ * {@code seed}: seed of the run's train, test and init streams
+ * {@code batch}: B, prompts per step (64)
+ * {@code learningRate}: AdamW learning rate (1e-3)
+ * {@code weightDecay}: AdamW decoupled weight decay (0.1, the paper; 0.01 in the authors' code)
+ * {@code beta1}: AdamW beta1 (0.9)
+ * {@code beta2}: AdamW beta2 (0.999)
+ * {@code eps}: AdamW epsilon (1e-8)
+ * {@code checkEvery}: steps between test evaluations; null: the task's default (10 general, 100 simple)
+ * {@code testSize}: prompts in the fixed test set (10,000, the paper; 5,000 in the authors' code)
+ * {@code cap}: most training prompts seen before the run stops censored (1,000,000)
+ * {@code thresholds}: the ladder of test-MSE thresholds, sorted descending, without repeats
+ * {@code backend}: backend name, or "auto" for the best available one
+ * {@code threads}: host threads for the backend; 0 means all processors
+ * {@code inspect}: at the end of the run, ask the learner to explain itself ({@code Learner.inspect}) and
  *                       keep the matrices in the record's artifacts (false)
- * @param trainSet       null for the online protocol (a fresh batch every step); n for the fixed-n protocol: the
+ * {@code trainSet}: null for the online protocol (a fresh batch every step); n for the fixed-n protocol: the
  *                       training stream is prompts [0, n) reused in epochs, item i of step s's batch being prompt
  *                       (s B + i) mod n, so with n a multiple of B every epoch visits the prompts in the same
  *                       order; with {@code shuffle} the order is reshuffled every epoch (below)
- * @param convention     the {@link Convention} whose defaults the spec started from ("paper-text",
+ * {@code convention}: the {@link Convention} whose defaults the spec started from ("paper-text",
  *                       "authors-code"), or null for none (the builder's own defaults)
- * @param epochs         fixed-n only: stop after this many passes over the training set, that is after
+ * {@code epochs}: fixed-n only: stop after this many passes over the training set, that is after
  *                       ceil(epochs n / B) steps (null: only the cap stops the run)
- * @param shuffle        fixed-n only: item k = s B + i of the training order is prompt pi_e(k mod n) with
+ * {@code shuffle}: fixed-n only: item k = s B + i of the training order is prompt pi_e(k mod n) with
  *                       e = floor(k / n), pi_e a permutation drawn afresh for every epoch e
  *                       ({@link FixedSetOrder}); false: prompt k mod n
- * @param stopLoss       fixed-n only: stop at the end of the first epoch whose mean training loss (over the steps
+ * {@code stopLoss}: fixed-n only: stop at the end of the first epoch whose mean training loss (over the steps
  *                       that end in it) is below this value (null: no such rule); with {@code epochs} or
  *                       {@code stopLoss} the run does not stop when the thresholds are crossed, and its last step
  *                       is always checked
  */
-public record RunSpec(String learner, Map<String, Object> learnerOptions, String task, Map<String, Object> taskOptions,
-                      long taskSeed, long seed, int batch, double learningRate, double weightDecay, double beta1,
-                      double beta2, double eps, Integer checkEvery, int testSize, long cap, List<Double> thresholds,
-                      String backend, int threads, boolean inspect, Long trainSet, String convention, Integer epochs,
-                      boolean shuffle, Double stopLoss) {
+public final class RunSpec {
 
-    /** The paper's defaults (docs/qstr.md section 4). */
-    public static final int DEFAULT_BATCH = 64;
-    public static final double DEFAULT_LEARNING_RATE = 1e-3;
-    public static final double DEFAULT_WEIGHT_DECAY = 0.1;
-    public static final int DEFAULT_TEST_SIZE = 10_000;
-    public static final long DEFAULT_CAP = 1_000_000;
+    /** The paper's defaults (docs/qstr.md section 4), as {@link Settings} declares them. */
+    public static final int DEFAULT_BATCH = Settings.BATCH.defaultValue();
+    public static final double DEFAULT_LEARNING_RATE = Settings.LEARNING_RATE.defaultValue();
+    public static final double DEFAULT_WEIGHT_DECAY = Settings.WEIGHT_DECAY.defaultValue();
+    public static final int DEFAULT_TEST_SIZE = Settings.TEST_SIZE.defaultValue();
+    public static final long DEFAULT_CAP = Settings.CAP.defaultValue();
 
-    /** Upper bounds that catch typos (a cap of 1e15 prompts would run for centuries). */
-    private static final int MAX_BATCH = 1 << 20;
-    private static final int MAX_TEST_SIZE = 10_000_000;
-    private static final long MAX_CAP = 1_000_000_000_000L;
-    private static final int MAX_THREADS = 4096;
-    private static final long MAX_TRAIN_SET = 1_000_000_000L;
-    private static final int MAX_EPOCHS = 1_000_000;
+    private final String learner;
+    private final Map<String, Object> learnerOptions;
+    private final String task;
+    private final Map<String, Object> taskOptions;
+    private final long seed;
+    /** A value (or null) for every setting of {@link Settings#ALL}, in its order. */
+    private final Map<Setting<?>, Object> settings;
 
-    public RunSpec {
-        learner = name("learner", learner);
-        task = name("task", task);
-        backend = name("backend", backend);
-        learnerOptions = options("learner-option", learnerOptions);
-        taskOptions = options("task-option", taskOptions);
-        checkInt("batch", batch, 1, MAX_BATCH);
-        if (!(learningRate > 0 && learningRate <= 10)) {
-            throw bad("lr", "a number in (0, 10]", learningRate);
+    private RunSpec(String learner, Map<String, Object> learnerOptions, String task, Map<String, Object> taskOptions,
+                    long seed, Map<Setting<?>, Object> given) {
+        this.learner = name("learner", learner);
+        this.task = name("task", task);
+        this.learnerOptions = options("learner-option", learnerOptions);
+        this.taskOptions = options("task-option", taskOptions);
+        this.seed = seed;
+        Map<Setting<?>, Object> all = new LinkedHashMap<>();
+        for (Setting<?> s : Settings.ALL) {
+            all.put(s, checked(s, given.get(s)));
         }
-        if (!(weightDecay >= 0 && weightDecay <= 10)) {
-            throw bad("weight-decay", "a number in [0, 10]", weightDecay);
+        this.settings = Collections.unmodifiableMap(all);
+        if (cap() < batch() || cap() > Settings.MAX_CAP) {
+            throw bad("cap", "a number of prompts in [batch = " + batch() + ", " + Settings.MAX_CAP + "]", cap());
         }
-        if (!(beta1 > 0 && beta1 < 1)) {
-            throw bad("beta1", "a number in (0, 1)", beta1);
-        }
-        if (!(beta2 > 0 && beta2 < 1)) {
-            throw bad("beta2", "a number in (0, 1)", beta2);
-        }
-        if (!(eps > 0 && eps <= 1)) {
-            throw bad("eps", "a number in (0, 1]", eps);
-        }
-        if (checkEvery != null) {
-            checkInt("check-every", checkEvery, 1, Integer.MAX_VALUE);
-        }
-        checkInt("test-size", testSize, 1, MAX_TEST_SIZE);
-        if (cap < batch || cap > MAX_CAP) {
-            throw bad("cap", "a number of prompts in [batch = " + batch + ", " + MAX_CAP + "]", cap);
-        }
-        thresholds = ladder(thresholds);
-        checkInt("threads", threads, 0, MAX_THREADS);
-        if (trainSet != null) {
-            checkInt("train-set", trainSet, 1, MAX_TRAIN_SET);
-        }
-        if (convention != null) {
-            convention = Convention.of(convention).word();
-        }
-        if (trainSet == null && (epochs != null || shuffle || stopLoss != null)) {
+        if (trainSet() == null && (epochs() != null || shuffle() || stopLoss() != null)) {
             throw new IllegalArgumentException("options 'epochs', 'shuffle' and 'stop-loss' belong to the fixed-n "
                     + "protocol: give 'train-set' (the number of training prompts) as well");
         }
-        if (epochs != null) {
-            checkInt("epochs", epochs, 1, MAX_EPOCHS);
+        if (shuffle() && trainSet() > FixedSetOrder.MAX_SHUFFLED) {
+            throw bad("train-set", "at most " + FixedSetOrder.MAX_SHUFFLED + " prompts when shuffled", trainSet());
         }
-        if (shuffle && trainSet > FixedSetOrder.MAX_SHUFFLED) {
-            throw bad("train-set", "at most " + FixedSetOrder.MAX_SHUFFLED + " prompts when shuffled", trainSet);
+    }
+
+    private static <T> T checked(Setting<T> s, Object value) {
+        T v = s.cast(value, "option '" + s.name() + "'");
+        if (v == null && s.defaultValue() != null) {
+            throw new IllegalArgumentException("option '" + s.name() + "' needs a value");
         }
-        if (stopLoss != null && !(stopLoss > 0 && Double.isFinite(stopLoss))) {
-            throw bad("stop-loss", "a finite training loss > 0", stopLoss);
-        }
+        return s.checked(v);
+    }
+
+    /** The value of a setting (null when an optional setting has none). */
+    @SuppressWarnings("unchecked")
+    public <T> T get(Setting<T> setting) {
+        return (T) settings.get(setting);
+    }
+
+    /** Every setting's value, in the order of {@link Settings#ALL}. */
+    public Map<Setting<?>, Object> settings() {
+        return settings;
+    }
+
+    public String learner() {
+        return learner;
+    }
+
+    public Map<String, Object> learnerOptions() {
+        return learnerOptions;
+    }
+
+    public String task() {
+        return task;
+    }
+
+    public Map<String, Object> taskOptions() {
+        return taskOptions;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    public long taskSeed() {
+        return get(Settings.TASK_SEED);
+    }
+
+    public int batch() {
+        return get(Settings.BATCH);
+    }
+
+    public double learningRate() {
+        return get(Settings.LEARNING_RATE);
+    }
+
+    public double weightDecay() {
+        return get(Settings.WEIGHT_DECAY);
+    }
+
+    public double beta1() {
+        return get(Settings.BETA1);
+    }
+
+    public double beta2() {
+        return get(Settings.BETA2);
+    }
+
+    public double eps() {
+        return get(Settings.EPS);
+    }
+
+    public Integer checkEvery() {
+        return get(Settings.CHECK_EVERY);
+    }
+
+    public int testSize() {
+        return get(Settings.TEST_SIZE);
+    }
+
+    public long cap() {
+        return get(Settings.CAP);
+    }
+
+    public List<Double> thresholds() {
+        return get(Settings.THRESHOLDS);
+    }
+
+    public String backend() {
+        return get(Settings.BACKEND);
+    }
+
+    public int threads() {
+        return get(Settings.THREADS);
+    }
+
+    public boolean inspect() {
+        return get(Settings.INSPECT);
+    }
+
+    public Long trainSet() {
+        return get(Settings.TRAIN_SET);
+    }
+
+    public String convention() {
+        return get(Settings.CONVENTION);
+    }
+
+    public Integer epochs() {
+        return get(Settings.EPOCHS);
+    }
+
+    public boolean shuffle() {
+        return get(Settings.SHUFFLE);
+    }
+
+    public Double stopLoss() {
+        return get(Settings.STOP_LOSS);
     }
 
     /** Whether the run stops by a training rule (epochs or training loss) rather than when the ladder is crossed. */
     public boolean trainsToRule() {
-        return epochs != null || stopLoss != null;
+        return epochs() != null || stopLoss() != null;
     }
 
     /**
@@ -164,55 +248,49 @@ public record RunSpec(String learner, Map<String, Object> learnerOptions, String
 
     /** The optimizer settings. */
     public AdamWConfig adamW() {
-        return new AdamWConfig(learningRate, beta1, beta2, eps, weightDecay);
+        return new AdamWConfig(learningRate(), beta1(), beta2(), eps(), weightDecay());
     }
 
     /** Training steps the cap allows: floor(cap / batch), so prompts seen never exceed the cap. */
     public long maxSteps() {
-        return cap / batch;
+        return cap() / batch();
     }
 
-    /** The spec as a JSON-ready map (snake_case keys); with {@link Json#canonical} it identifies the run. */
+    /**
+     * The spec as a JSON-ready map (snake_case keys); with {@link Json#canonical} it identifies the run. A setting
+     * is written when it is {@link Setting#alwaysWritten} or differs from its default, so that the run keys of
+     * earlier specs stay what they were.
+     */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("learner", learner);
         m.put("learner_options", learnerOptions);
         m.put("task", task);
         m.put("task_options", taskOptions);
-        m.put("task_seed", taskSeed);
         m.put("seed", seed);
-        m.put("batch", batch);
-        m.put("lr", learningRate);
-        m.put("weight_decay", weightDecay);
-        m.put("beta1", beta1);
-        m.put("beta2", beta2);
-        m.put("eps", eps);
-        m.put("check_every", checkEvery);
-        m.put("test_size", testSize);
-        m.put("cap", cap);
-        m.put("thresholds", thresholds);
-        m.put("backend", backend);
-        m.put("threads", threads);
-        // Present only when not the default, so that the run keys of earlier specs stay what they were.
-        if (inspect) {
-            m.put("inspect", true);
-        }
-        if (trainSet != null) {
-            m.put("train_set", trainSet);
-        }
-        if (convention != null) {
-            m.put("convention", convention);
-        }
-        if (epochs != null) {
-            m.put("epochs", epochs);
-        }
-        if (shuffle) {
-            m.put("shuffle", true);
-        }
-        if (stopLoss != null) {
-            m.put("stop_loss", stopLoss);
-        }
+        settings.forEach((s, v) -> {
+            if (s.alwaysWritten() || !Objects.equals(v, s.defaultValue())) {
+                m.put(s.jsonKey(), v);
+            }
+        });
         return m;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RunSpec r && learner.equals(r.learner) && learnerOptions.equals(r.learnerOptions)
+                && task.equals(r.task) && taskOptions.equals(r.taskOptions) && seed == r.seed
+                && settings.equals(r.settings);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(learner, learnerOptions, task, taskOptions, seed, settings);
+    }
+
+    @Override
+    public String toString() {
+        return "RunSpec" + toMap();
     }
 
     /** Builds a {@link RunSpec}; every setter returns this builder, {@link #build} validates. */
@@ -221,56 +299,42 @@ public record RunSpec(String learner, Map<String, Object> learnerOptions, String
         private final Map<String, Object> learnerOptions = new LinkedHashMap<>();
         private String task;
         private final Map<String, Object> taskOptions = new LinkedHashMap<>();
-        private long taskSeed;
         private long seed;
-        private int batch = DEFAULT_BATCH;
-        private double learningRate = DEFAULT_LEARNING_RATE;
-        private double weightDecay = DEFAULT_WEIGHT_DECAY;
-        private double beta1 = 0.9;
-        private double beta2 = 0.999;
-        private double eps = 1e-8;
-        private Integer checkEvery;
-        private int testSize = DEFAULT_TEST_SIZE;
-        private long cap = DEFAULT_CAP;
-        private final List<Double> thresholds = new ArrayList<>();
-        private String backend = "auto";
-        private int threads;
-        private boolean inspect;
-        private Long trainSet;
-        private String convention;
-        private Integer epochs;
-        private boolean shuffle;
-        private Double stopLoss;
+        private final Map<Setting<?>, Object> settings = new LinkedHashMap<>();
 
         private Builder(String learner, String task) {
             this.learner = learner;
             this.task = task;
+            for (Setting<?> s : Settings.ALL) {
+                settings.put(s, s.defaultValue());
+            }
         }
 
         private Builder(RunSpec s) {
             this(s.learner, s.task);
             learnerOptions.putAll(s.learnerOptions);
             taskOptions.putAll(s.taskOptions);
-            taskSeed = s.taskSeed;
             seed = s.seed;
-            batch = s.batch;
-            learningRate = s.learningRate;
-            weightDecay = s.weightDecay;
-            beta1 = s.beta1;
-            beta2 = s.beta2;
-            eps = s.eps;
-            checkEvery = s.checkEvery;
-            testSize = s.testSize;
-            cap = s.cap;
-            thresholds.addAll(s.thresholds);
-            backend = s.backend;
-            threads = s.threads;
-            inspect = s.inspect;
-            trainSet = s.trainSet;
-            convention = s.convention;
-            epochs = s.epochs;
-            shuffle = s.shuffle;
-            stopLoss = s.stopLoss;
+            settings.putAll(s.settings);
+        }
+
+        /** Sets a setting's value (null: none, for an optional setting). */
+        public <T> Builder set(Setting<T> setting, T value) {
+            settings.put(setting, value);
+            return this;
+        }
+
+        /**
+         * Sets a setting from a value of its kind as a reader or caller has it (a Long for an INT setting is
+         * fine, checked to fit), for code that walks {@link Settings#ALL}. A convention is applied as
+         * {@link #convention} applies it.
+         */
+        public Builder setValue(Setting<?> setting, Object value) {
+            if (setting == Settings.CONVENTION) {
+                return convention(value == null ? null : Convention.of((String) value));
+            }
+            settings.put(setting, setting.cast(value, "option '" + setting.name() + "'"));
+            return this;
         }
 
         public Builder learner(String name) {
@@ -307,132 +371,110 @@ public record RunSpec(String learner, Map<String, Object> learnerOptions, String
             return this;
         }
 
-        public Builder taskSeed(long taskSeed) {
-            this.taskSeed = taskSeed;
-            return this;
-        }
-
         public Builder seed(long seed) {
             this.seed = seed;
             return this;
         }
 
+        public Builder taskSeed(long taskSeed) {
+            return set(Settings.TASK_SEED, taskSeed);
+        }
+
         public Builder batch(int batch) {
-            this.batch = batch;
-            return this;
+            return set(Settings.BATCH, batch);
         }
 
         public Builder learningRate(double learningRate) {
-            this.learningRate = learningRate;
-            return this;
+            return set(Settings.LEARNING_RATE, learningRate);
         }
 
         public Builder weightDecay(double weightDecay) {
-            this.weightDecay = weightDecay;
-            return this;
+            return set(Settings.WEIGHT_DECAY, weightDecay);
         }
 
         public Builder betas(double beta1, double beta2) {
-            this.beta1 = beta1;
-            this.beta2 = beta2;
-            return this;
+            return set(Settings.BETA1, beta1).set(Settings.BETA2, beta2);
         }
 
         public Builder eps(double eps) {
-            this.eps = eps;
-            return this;
+            return set(Settings.EPS, eps);
         }
 
         /** Steps between checks; null for the task's default. */
         public Builder checkEvery(Integer checkEvery) {
-            this.checkEvery = checkEvery;
-            return this;
+            return set(Settings.CHECK_EVERY, checkEvery);
         }
 
         public Builder testSize(int testSize) {
-            this.testSize = testSize;
-            return this;
+            return set(Settings.TEST_SIZE, testSize);
         }
 
         public Builder cap(long cap) {
-            this.cap = cap;
-            return this;
+            return set(Settings.CAP, cap);
         }
 
         /** Replaces the ladder. */
         public Builder thresholds(List<Double> thresholds) {
-            this.thresholds.clear();
-            this.thresholds.addAll(Objects.requireNonNull(thresholds, "thresholds"));
-            return this;
+            return set(Settings.THRESHOLDS, List.copyOf(Objects.requireNonNull(thresholds, "thresholds")));
         }
 
         /** Replaces the ladder. */
         public Builder thresholds(double... thresholds) {
-            this.thresholds.clear();
-            for (double t : thresholds) {
-                this.thresholds.add(t);
-            }
-            return this;
+            return set(Settings.THRESHOLDS, java.util.Arrays.stream(thresholds).boxed().toList());
         }
 
         public Builder backend(String backend) {
-            this.backend = backend;
-            return this;
+            return set(Settings.BACKEND, backend);
         }
 
         public Builder threads(int threads) {
-            this.threads = threads;
-            return this;
+            return set(Settings.THREADS, threads);
         }
 
         /** Whether the record keeps the learner's explanation matrices (false). */
         public Builder inspect(boolean inspect) {
-            this.inspect = inspect;
-            return this;
+            return set(Settings.INSPECT, inspect);
         }
 
         /** Prompts of the fixed-n protocol; null (the default) for the online protocol. */
         public Builder trainSet(Long trainSet) {
-            this.trainSet = trainSet;
-            return this;
+            return set(Settings.TRAIN_SET, trainSet);
         }
 
         /**
-         * Starts from a convention's settings (weight decay, test-set size; the test variant is added when the spec
-         * is resolved) and records its name; null records none and changes nothing. Call it before the setters of
-         * values given explicitly, which then win.
+         * Starts from a convention's settings (every setting a convention sets: weight decay, test-set size; the
+         * test variant is added when the spec is resolved) and records its name; null records none and changes
+         * nothing. Call it before the setters of values given explicitly, which then win.
          */
         public Builder convention(Convention c) {
-            this.convention = c == null ? null : c.word();
+            settings.put(Settings.CONVENTION, c == null ? null : c.word());
             if (c != null) {
-                weightDecay = c.weightDecay();
-                testSize = c.testSize();
+                for (Setting<?> s : Settings.ALL) {
+                    if (s.setByConvention()) {
+                        settings.put(s, s.conventionValue(c));
+                    }
+                }
             }
             return this;
         }
 
         /** Fixed-n: the most passes over the training set; null (the default) for none. */
         public Builder epochs(Integer epochs) {
-            this.epochs = epochs;
-            return this;
+            return set(Settings.EPOCHS, epochs);
         }
 
         /** Fixed-n: a fresh order of the training set every epoch (false). */
         public Builder shuffle(boolean shuffle) {
-            this.shuffle = shuffle;
-            return this;
+            return set(Settings.SHUFFLE, shuffle);
         }
 
         /** Fixed-n: stop after the first epoch whose mean training loss is below this; null (default) for never. */
         public Builder stopLoss(Double stopLoss) {
-            this.stopLoss = stopLoss;
-            return this;
+            return set(Settings.STOP_LOSS, stopLoss);
         }
 
         public RunSpec build() {
-            return new RunSpec(learner, learnerOptions, task, taskOptions, taskSeed, seed, batch, learningRate,
-                    weightDecay, beta1, beta2, eps, checkEvery, testSize, cap, thresholds, backend, threads, inspect,
-                    trainSet, convention, epochs, shuffle, stopLoss);
+            return new RunSpec(learner, learnerOptions, task, taskOptions, seed, settings);
         }
     }
 }

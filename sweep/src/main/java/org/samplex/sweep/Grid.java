@@ -1,14 +1,18 @@
 package org.samplex.sweep;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.samplex.experiment.Setting;
+import org.samplex.experiment.Settings;
 
 /**
  * One grid of a sweep plan: the axes whose cross product are the runs, and the protocol settings they share.
@@ -16,57 +20,83 @@ import java.util.regex.Pattern;
  * this grid leaves out from another one.
  *
  * <p>The keys, in a plan file and in {@link #toMap}: {@code task}, {@code learners}, {@code N}, {@code q},
- * {@code seeds} (a count, seeds first-seed .. first-seed + count - 1, or a list), {@code thresholds},
- * {@code task-options} (name: value or list of values), {@code learner-options} (name: values for every learner
- * that has the option; {@code learner.name: values} or a nested map under a learner's name for one learner),
- * {@code cap}, {@code test-size}, {@code check-every}, {@code batch}, {@code lr}, {@code weight-decay},
- * {@code task-seed}, {@code train-set}, {@code epochs}, {@code shuffle}, {@code stop-loss}, {@code inspect},
- * {@code backend}, {@code convention} ({@code paper-text} or {@code authors-code}: the defaults the runs start
- * from, see {@code org.samplex.experiment.Convention}; values the grid gives win). Option values are kept as text; the
- * learner's and task's schemas read them when the runs are resolved.
+ * {@code seeds} (a count, seeds first-seed .. first-seed + count - 1, or a list), {@code task-options} (name:
+ * value or list of values), {@code learner-options} (name: values for every learner that has the option;
+ * {@code learner.name: values} or a nested map under a learner's name for one learner), and every protocol
+ * setting of {@link Settings#ALL} that may be in a plan, by its name ({@code cap}, {@code weight-decay},
+ * {@code convention}: the defaults the runs start from, values the grid gives win; ...). Option values are kept
+ * as text; the learner's and task's schemas read them when the runs are resolved.
  *
  * @param learnerOptions scope ("*" for every learner that has the option, else a learner's name) to option to values
+ * @param settings       the protocol settings the grid gives, by setting, in the order of {@link Settings#ALL}
  */
 record Grid(String task, List<String> learners, List<Integer> positions, List<Integer> pointers, List<Long> seeds,
-            List<Double> thresholds, Map<String, List<String>> taskOptions,
-            Map<String, Map<String, List<String>>> learnerOptions, Long cap, Integer testSize, Integer checkEvery,
-            Integer batch, Double learningRate, Double weightDecay, Long taskSeed, Long trainSet, Integer epochs,
-            Boolean shuffle, Double stopLoss, Boolean inspect, String backend, String convention) {
+            Map<String, List<String>> taskOptions, Map<String, Map<String, List<String>>> learnerOptions,
+            Map<Setting<?>, Object> settings) {
 
     /** The scope of learner options given without a learner's name. */
     static final String EVERY_LEARNER = "*";
 
     /** The keys a grid may have (a plan's top level also has {@code description} and {@code grids}). */
-    static final Set<String> KEYS = Set.of("task", "learners", "N", "q", "seeds", "first-seed", "thresholds",
-            "task-options", "learner-options", "cap", "test-size", "check-every", "batch", "lr", "weight-decay",
-            "task-seed", "train-set", "epochs", "shuffle", "stop-loss", "inspect", "backend", "convention");
+    static final Set<String> KEYS = keys();
+
+    private static Set<String> keys() {
+        Set<String> keys = new TreeSet<>(Set.of("task", "learners", "N", "q", "seeds", "first-seed", "task-options",
+                "learner-options"));
+        Settings.ALL.stream().filter(Setting::inPlans).forEach(s -> keys.add(s.name()));
+        return Collections.unmodifiableSet(keys);
+    }
+
+    /** The value the grid gives a setting; null when it gives none. */
+    @SuppressWarnings("unchecked")
+    <T> T get(Setting<T> setting) {
+        return (T) settings.get(setting);
+    }
 
     /** The grid of a plan's map (a file's top level, one entry of its {@code grids}, or the flags). */
     static Grid parse(Map<String, PlanNode> m) {
         for (Map.Entry<String, PlanNode> e : m.entrySet()) {
             if (!KEYS.contains(e.getKey())) {
                 throw e.getValue().error(e.getKey(), "unknown key; known keys: description, grids, "
-                        + String.join(", ", KEYS.stream().sorted().toList()));
+                        + String.join(", ", KEYS));
+            }
+        }
+        Map<Setting<?>, Object> settings = new LinkedHashMap<>();
+        for (Setting<?> s : Settings.ALL) {
+            Object v = s.inPlans() ? setting(m, s) : null;
+            if (v != null) {
+                settings.put(s, v);
             }
         }
         return new Grid(word(m, "task"), words(m, "learners"), integers(m, "N", 1), integers(m, "q", 1), seeds(m),
-                reals(m, "thresholds"), options(m, "task-options"), learnerOptions(m),
-                longValue(m, "cap"), integer(m, "test-size"), integer(m, "check-every"), integer(m, "batch"),
-                real(m, "lr"), real(m, "weight-decay"), longValue(m, "task-seed"), longValue(m, "train-set"),
-                integer(m, "epochs"), bool(m, "shuffle"), real(m, "stop-loss"), bool(m, "inspect"), word(m, "backend"),
-                word(m, "convention"));
+                options(m, "task-options"), learnerOptions(m), settings);
+    }
+
+    /** A setting's value as a plan gives it, read by its kind; null when not given. */
+    private static Object setting(Map<String, PlanNode> m, Setting<?> s) {
+        String key = s.name();
+        return switch (s.kind()) {
+            case INT -> integer(m, key);
+            case LONG -> longValue(m, key);
+            case REAL -> real(m, key);
+            case FLAG -> bool(m, key);
+            case WORD -> word(m, key);
+            case REALS -> reals(m, key);
+        };
     }
 
     /** This grid with what it leaves out taken from {@code base}; option maps are merged option by option. */
     Grid over(Grid base) {
+        Map<Setting<?>, Object> settings = new LinkedHashMap<>();
+        for (Setting<?> s : Settings.ALL) {
+            Object v = or(this.settings.get(s), base.settings.get(s));
+            if (v != null) {
+                settings.put(s, v);
+            }
+        }
         return new Grid(or(task, base.task), or(learners, base.learners), or(positions, base.positions),
-                or(pointers, base.pointers), or(seeds, base.seeds), or(thresholds, base.thresholds),
-                merge(taskOptions, base.taskOptions), mergeScoped(learnerOptions, base.learnerOptions),
-                or(cap, base.cap), or(testSize, base.testSize), or(checkEvery, base.checkEvery), or(batch, base.batch),
-                or(learningRate, base.learningRate), or(weightDecay, base.weightDecay), or(taskSeed, base.taskSeed),
-                or(trainSet, base.trainSet), or(epochs, base.epochs), or(shuffle, base.shuffle),
-                or(stopLoss, base.stopLoss), or(inspect, base.inspect), or(backend, base.backend),
-                or(convention, base.convention));
+                or(pointers, base.pointers), or(seeds, base.seeds), merge(taskOptions, base.taskOptions),
+                mergeScoped(learnerOptions, base.learnerOptions), settings);
     }
 
     /** The grid as a JSON-ready map with the plan file's keys; components not given are left out. */
@@ -77,27 +107,13 @@ record Grid(String task, List<String> learners, List<Integer> positions, List<In
         put(m, "N", positions);
         put(m, "q", pointers);
         put(m, "seeds", seeds);
-        put(m, "thresholds", thresholds);
         put(m, "task-options", taskOptions);
         if (learnerOptions != null) {
             Map<String, Object> scoped = new TreeMap<>();
             learnerOptions.forEach((scope, options) -> scoped.put(scope, new TreeMap<>(options)));
             m.put("learner-options", scoped);
         }
-        put(m, "cap", cap);
-        put(m, "test-size", testSize);
-        put(m, "check-every", checkEvery);
-        put(m, "batch", batch);
-        put(m, "lr", learningRate);
-        put(m, "weight-decay", weightDecay);
-        put(m, "task-seed", taskSeed);
-        put(m, "train-set", trainSet);
-        put(m, "epochs", epochs);
-        put(m, "shuffle", shuffle);
-        put(m, "stop-loss", stopLoss);
-        put(m, "inspect", inspect);
-        put(m, "backend", backend);
-        put(m, "convention", convention);
+        settings.forEach((s, v) -> put(m, s.name(), v));
         return m;
     }
 

@@ -11,9 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Consumer;
-import org.samplex.experiment.Convention;
 import org.samplex.experiment.RunSpec;
+import org.samplex.experiment.Settings;
 
 /**
  * A sweep plan: one or more grids whose runs together make the sweep, from a YAML file, from flags, or both
@@ -213,7 +212,7 @@ public record Plan(String description, List<Grid> grids, Set<String> onlyRuns) {
         Set<String> keys = new LinkedHashSet<>();
         Map<String, String> backends = new LinkedHashMap<>();
         for (Grid g : grids) {
-            String backend = backends.computeIfAbsent(g.backend() != null ? g.backend() : "auto", trainer::backend);
+            String backend = backends.computeIfAbsent(g.get(Settings.BACKEND) != null ? g.get(Settings.BACKEND) : "auto", trainer::backend);
             List<Long> seeds = g.seeds() != null ? g.seeds() : List.of(0L);
             for (Cell cell : cells(g, trainer)) {
                 for (int i = 0; i < seeds.size(); i++) {
@@ -360,20 +359,13 @@ public record Plan(String description, List<Grid> grids, Set<String> onlyRuns) {
     private static PlannedRun plan(Grid g, Cell cell, long seed, String backend, Trainer trainer) {
         String label = cell.label() + " seed=" + seed;
         RunSpec.Builder b = RunSpec.builder(cell.learner(), g.task() != null ? g.task() : DEFAULT_TASK)
-                .convention(g.convention() == null ? null : Convention.of(g.convention())) // first: given values win
-                .learnerOptions(cell.learnerOptions()).taskOptions(cell.taskOptions()).seed(seed).backend(backend)
-                .checkEvery(g.checkEvery()).trainSet(g.trainSet());
-        setIfGiven(g.thresholds(), b::thresholds);
-        setIfGiven(g.cap(), b::cap);
-        setIfGiven(g.testSize(), b::testSize);
-        setIfGiven(g.batch(), b::batch);
-        setIfGiven(g.learningRate(), b::learningRate);
-        setIfGiven(g.weightDecay(), b::weightDecay);
-        setIfGiven(g.taskSeed(), b::taskSeed);
-        setIfGiven(g.inspect(), b::inspect);
-        setIfGiven(g.epochs(), b::epochs);
-        setIfGiven(g.shuffle(), b::shuffle);
-        setIfGiven(g.stopLoss(), b::stopLoss);
+                .setValue(Settings.CONVENTION, g.get(Settings.CONVENTION)) // first: the values given below win
+                .learnerOptions(cell.learnerOptions()).taskOptions(cell.taskOptions()).seed(seed).backend(backend);
+        g.settings().forEach((setting, value) -> {
+            if (setting != Settings.CONVENTION && setting != Settings.BACKEND) {
+                b.setValue(setting, value);
+            }
+        });
         RunSpec resolved;
         try {
             resolved = trainer.resolve(b.build());
@@ -381,12 +373,5 @@ public record Plan(String description, List<Grid> grids, Set<String> onlyRuns) {
             throw new IllegalArgumentException("run " + label + ": " + e.getMessage(), e);
         }
         return new PlannedRun(RunKeys.of(resolved), resolved, label);
-    }
-
-    /** Sets a value the plan gives; one it leaves out keeps the builder's default. */
-    private static <T> void setIfGiven(T value, Consumer<T> set) {
-        if (value != null) {
-            set.accept(value);
-        }
     }
 }
