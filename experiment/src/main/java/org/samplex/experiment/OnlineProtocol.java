@@ -18,7 +18,8 @@ import org.samplex.experiment.RunRecord.Status;
 /**
  * The paper's online protocol (docs/qstr.md section 4): every step draws a fresh batch from the training stream and
  * takes one AdamW step on the squared error; every k steps the test MSE on a fixed test set is recorded and the
- * first crossing of each threshold of the ladder noted as n* = prompts seen.
+ * first crossing of each threshold of the ladder noted as n* = prompts seen (with {@code confirm-checks} K, the
+ * first check of the first K checks in a row below it).
  *
  * <p>Step s (from 0) trains on prompts [s B, (s + 1) B) of {@code RngStream.of(seed, "train")}; with a fixed
  * training set of n prompts ({@link RunSpec#trainSet}, the fixed-n protocol) item i of step s's batch is prompt
@@ -147,6 +148,10 @@ public final class OnlineProtocol {
         private final ProgressListener listener;
         private final List<Double> thresholds;
         private final Long[] nStar;
+        /** Checks needed in a row below a threshold, and per threshold the current run and its first prompts. */
+        private final int confirm;
+        private final int[] streak;
+        private final long[] firstBelow;
         private final List<CurvePoint> curve = new ArrayList<>();
         private int crossed;
         private Status status = Status.CENSORED;
@@ -159,6 +164,9 @@ public final class OnlineProtocol {
             this.listener = listener;
             this.thresholds = spec.thresholds();
             this.nStar = new Long[thresholds.size()];
+            this.confirm = spec.get(Settings.CONFIRM_CHECKS);
+            this.streak = new int[thresholds.size()];
+            this.firstBelow = new long[thresholds.size()];
         }
 
         /** Trains to the end of the run: the ladder crossed, the cap, divergence, or the fixed-n rule. */
@@ -210,9 +218,21 @@ public final class OnlineProtocol {
                 status = Status.DIVERGED;
                 return true;
             }
-            // The ladder is descending, so the thresholds crossed so far are always a prefix of it.
-            while (crossed < thresholds.size() && p.testMse() < thresholds.get(crossed)) {
-                nStar[crossed++] = p.promptsSeen();
+            // Threshold i is crossed at the first of K = confirm-checks consecutive checks below it. The ladder is
+            // descending, so a check below a threshold is below every higher one: a threshold's run of checks is
+            // never longer than a higher one's, and the thresholds crossed so far are always a prefix of it.
+            for (int i = crossed; i < thresholds.size(); i++) {
+                if (p.testMse() < thresholds.get(i)) {
+                    if (streak[i]++ == 0) {
+                        firstBelow[i] = p.promptsSeen();
+                    }
+                } else {
+                    streak[i] = 0;
+                }
+            }
+            while (crossed < thresholds.size() && streak[crossed] >= confirm) {
+                nStar[crossed] = firstBelow[crossed];
+                crossed++;
             }
             if (crossed == thresholds.size()) {
                 status = Status.COMPLETED;

@@ -109,10 +109,15 @@ public final class Settings {
                 return v;
             });
 
+    public static final Setting<Integer> CONFIRM_CHECKS = Setting.of("confirm-checks", Kind.INT, 1).param("K")
+            .help("A threshold counts as crossed at the first of K consecutive checks below it (n* is the prompts "
+                    + "seen at that first check), so that one lucky check does not decide n*")
+            .check(v -> intIn("confirm-checks", v, 1, 1000));
+
     /** Every setting, in the order of a spec's JSON and of the flags' help. */
     public static final List<Setting<?>> ALL = List.of(TASK_SEED, BATCH, LEARNING_RATE, WEIGHT_DECAY, BETA1, BETA2,
             EPS, CHECK_EVERY, TEST_SIZE, CAP, THRESHOLDS, BACKEND, THREADS, INSPECT, TRAIN_SET, CONVENTION, EPOCHS,
-            SHUFFLE, STOP_LOSS);
+            SHUFFLE, STOP_LOSS, CONFIRM_CHECKS);
 
     private Settings() {
     }

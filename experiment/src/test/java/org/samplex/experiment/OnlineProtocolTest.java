@@ -22,7 +22,6 @@ import org.samplex.api.learn.Task;
 import org.samplex.experiment.RunRecord.Crossing;
 import org.samplex.experiment.RunRecord.CurvePoint;
 import org.samplex.experiment.RunRecord.Status;
-import org.samplex.experiment.RunKeys;
 
 class OnlineProtocolTest {
     @RegisterExtension
@@ -86,6 +85,31 @@ class OnlineProtocolTest {
         for (int s = 0; s < train.size(); s++) {
             assertEquals(new ToyTask.Draw(Task.Split.TRAIN, "train", 16L * s, 16), train.get(s));
         }
+    }
+
+    @Test
+    void withConfirmChecksAThresholdIsCrossedAtTheFirstOfKChecksInARowBelowIt() {
+        RunSpec once = quick().thresholds(0.3, 0.05).seed(3).build();
+        RunSpec thrice = once.toBuilder().set(Settings.CONFIRM_CHECKS, 3).build();
+        RunRecord a = FIXTURES.run(once);
+        RunRecord b = FIXTURES.run(thrice);
+        assertEquals(a.curve(), b.curve().subList(0, a.curve().size()), "the same training; only stopping differs");
+        assertFalse(once.toMap().containsKey("confirm_checks"), "the default leaves run keys as they were");
+        assertEquals(3, thrice.toMap().get("confirm_checks"));
+        for (RunRecord.Crossing c : b.crossings()) {
+            List<RunRecord.CurvePoint> curve = b.curve();
+            Long expected = null;
+            for (int i = 0; i + 2 < curve.size() && expected == null; i++) {
+                if (curve.subList(i, i + 3).stream().allMatch(p -> p.testMse() < c.threshold())) {
+                    expected = curve.get(i).promptsSeen();
+                }
+            }
+            assertEquals(expected, c.nStar(), "threshold " + c.threshold());
+            Long single = a.crossings().stream().filter(x -> x.threshold() == c.threshold()).findFirst().orElseThrow()
+                    .nStar();
+            assertTrue(c.nStar() >= single, "three checks in a row come no earlier than one");
+        }
+        assertEquals(RunRecord.Status.COMPLETED, b.status());
     }
 
     @Test
