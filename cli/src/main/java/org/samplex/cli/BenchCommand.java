@@ -7,8 +7,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import org.samplex.api.Services;
 import org.samplex.api.config.Hyperparameter;
 import org.samplex.experiment.Json;
@@ -151,14 +151,15 @@ final class BenchCommand implements Callable<Integer> {
                     + "--stop-loss and --inspect do not apply");
         }
         List<String> names = learners != null ? List.copyOf(new LinkedHashSet<>(learners)) : DEFAULT_LEARNERS;
-        List<Integer> lengths = positions();
+        String option = protocol.positionsOption(services);
+        List<Integer> lengths = positions(option);
         List<RunSpec> specs = new ArrayList<>();
         for (String learner : names) {
             Map<String, Object> options = learnerOptions(services, learner, names);
             for (int n : lengths) {
                 Map<String, Object> task = new LinkedHashMap<>(protocol.taskOptions);
-                task.put("N", Integer.toString(n));
-                RunSpec.Builder b = RunSpec.builder(learner, protocol.task != null ? protocol.task : "qstr")
+                task.put(option, Integer.toString(n));
+                RunSpec.Builder b = RunSpec.builder(learner, protocol.taskOrDefault())
                         .learnerOptions(options).taskOptions(task).seed(seed)
                         // RunSpec needs a ladder; without --to-threshold it is never used (below any task's label
                         // variance that qstr has, so that resolving the spec accepts it).
@@ -169,12 +170,12 @@ final class BenchCommand implements Callable<Integer> {
         return specs;
     }
 
-    /** --N, or --task-option N (not both), or the default lengths. */
-    private List<Integer> positions() {
-        String given = protocol.taskOptions.get("N");
+    /** --N, or the task's option for N (not both), or the default lengths. */
+    private List<Integer> positions(String option) {
+        String given = protocol.taskOptions.get(option);
         if (positions != null && given != null) {
-            throw new IllegalArgumentException("--N and --task-option N=" + given + " both give N; give one of "
-                    + "them");
+            throw new IllegalArgumentException("--N and --task-option " + option + "=" + given + " both give N; "
+                    + "give one of them");
         }
         if (positions != null) {
             return List.copyOf(new LinkedHashSet<>(positions));

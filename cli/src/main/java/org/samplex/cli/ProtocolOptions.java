@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.samplex.api.Services;
+import org.samplex.api.learn.TaskShape;
 import org.samplex.experiment.RunSpec;
 import org.samplex.experiment.Setting;
 import org.samplex.experiment.Settings;
@@ -101,6 +103,26 @@ final class ProtocolOptions {
     @SuppressWarnings("unchecked")
     <T> T given(Setting<T> setting) {
         return (T) given.get(setting);
+    }
+
+    /** The task asked for: --task, or qstr. */
+    String taskOrDefault() {
+        return task != null ? task : "qstr";
+    }
+
+    /**
+     * The option that sets the task's N (its positions, as the task declares: {@code TaskProvider.axisOption}),
+     * for {@code --N}.
+     *
+     * @throws IllegalArgumentException when the task has none
+     */
+    String positionsOption(Services services) {
+        String option = services.task(taskOrDefault()).axisOption(TaskShape.Axis.POSITIONS);
+        if (option == null) {
+            throw new IllegalArgumentException("--N: task '" + taskOrDefault() + "' declares no option for N, its "
+                    + "positions; give its options with --task-option (samplex list tasks)");
+        }
+        return option;
     }
 
     /** The backend asked for: the flag, or "auto". */

@@ -10,7 +10,7 @@ import org.samplex.sweep.CodeChange;
 import org.samplex.sweep.Plan;
 import org.samplex.sweep.Presets;
 import org.samplex.sweep.Sweep;
-import org.samplex.sweep.Trainer;
+import org.samplex.sweep.RunService;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -119,7 +119,7 @@ final class ReproduceCommand implements Callable<Integer> {
         Path dir = out != null ? out : Path.of("runs", name);
         int cores = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         int w = workers != null ? workers : cores;
-        int code = SweepCommandSupport.execute(spec, Trainer.of(root.services()), plan,
+        int code = SweepCommandSupport.execute(spec, RunService.of(root.services()), plan,
                 new SweepCommandSupport.Settings(dir, name, w, threads, dryRun, extend, Sweep.Scope.WHOLE,
                         CodeChange.parse(codeChanged), !noProbe));
         if (dryRun || noReport) {

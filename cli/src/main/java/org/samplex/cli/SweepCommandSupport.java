@@ -20,7 +20,7 @@ import org.samplex.sweep.Sweep;
 import org.samplex.sweep.SweepFolder;
 import org.samplex.sweep.SweepRunner;
 import org.samplex.sweep.TimeEstimate;
-import org.samplex.sweep.Trainer;
+import org.samplex.sweep.RunService;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** What {@code sweep run} and {@code reproduce} share: expanding a plan, listing it, running it, summing it up. */
@@ -63,7 +63,7 @@ final class SweepCommandSupport {
      *
      * @return the exit code: 0, or {@link #EXIT_RUN_FAILED} when a run failed
      */
-    static int execute(CommandSpec spec, Trainer trainer, Plan plan, Settings s) {
+    static int execute(CommandSpec spec, RunService trainer, Plan plan, Settings s) {
         SweepRunner.threadsPerRun(s.workers(), s.threads());
         List<PlannedRun> runs = plan.expand(trainer);
         PrintWriter out = spec.commandLine().getOut();
@@ -106,7 +106,7 @@ final class SweepCommandSupport {
     }
 
     /** The runs (a shard's share when the scope is a shard), whether the store has them, and their cost. */
-    static void dryRun(PrintWriter out, List<PlannedRun> plan, Trainer trainer, Settings s, boolean partOfPlan) {
+    static void dryRun(PrintWriter out, List<PlannedRun> plan, RunService trainer, Settings s, boolean partOfPlan) {
         List<PlannedRun> runs = s.scope().runs(plan, trainer);
         Map<String, String> stored = new HashMap<>();
         List<ResultStore.StoredRun> rows = List.of();

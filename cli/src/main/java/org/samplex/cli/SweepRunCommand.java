@@ -6,7 +6,7 @@ import org.samplex.sweep.CodeChange;
 import org.samplex.sweep.Plan;
 import org.samplex.sweep.Shard;
 import org.samplex.sweep.Sweep;
-import org.samplex.sweep.Trainer;
+import org.samplex.sweep.RunService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -95,7 +95,7 @@ final class SweepRunCommand implements Callable<Integer> {
     public Integer call() {
         Sweep.Scope scope = scope();
         Plan p = planOptions.plan();
-        Trainer trainer = Trainer.of(parent.root.services());
+        RunService trainer = RunService.of(parent.root.services());
         return SweepCommandSupport.execute(spec, trainer, p, new SweepCommandSupport.Settings(out, null, workers,
                 planOptions.threads(), dryRun, extend, scope, CodeChange.parse(codeChanged), !noProbe));
     }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.samplex.api.Services;
+import org.samplex.api.learn.TaskShape;
 import org.samplex.experiment.IoErrors;
 import org.samplex.experiment.Json;
 import org.samplex.experiment.ProgressListener;
@@ -18,8 +19,8 @@ import org.samplex.experiment.RunSpec;
 import org.samplex.experiment.Settings;
 import org.samplex.sweep.Plan;
 import org.samplex.sweep.PlannedRun;
+import org.samplex.sweep.RunService;
 import org.samplex.sweep.Sweep;
-import org.samplex.sweep.Trainer;
 import org.samplex.sweep.submit.IndexedJobManifest;
 import org.samplex.sweep.submit.ShardJob;
 import org.samplex.sweep.submit.SlurmArrayScript;
@@ -123,7 +124,7 @@ final class SweepSubmitCommand implements Callable<Integer> {
             }
             Sweep.Scope scope = new Sweep.Scope(null, SweepRunCommand.order(shardOrder), sink);
             Plan p = plan.plan();
-            List<PlannedRun> runs = p.expand(checking(Trainer.of(services), services));
+            List<PlannedRun> runs = p.expand(checking(RunService.of(services), services));
             if (runs.isEmpty()) {
                 throw new IllegalArgumentException("the plan has no runs");
             }
@@ -175,8 +176,8 @@ final class SweepSubmitCommand implements Callable<Integer> {
      * the machine that writes the job (a login node) need not have the GPUs the tasks will use. "auto" stays for
      * the tasks to resolve; the keys computed here are thrown away.
      */
-    static Trainer checking(Trainer real, Services services) {
-        return new Trainer() {
+    static RunService checking(RunService real, Services services) {
+        return new RunService() {
             @Override
             public RunSpec resolve(RunSpec spec) {
                 return real.resolve(spec);
@@ -185,6 +186,11 @@ final class SweepSubmitCommand implements Callable<Integer> {
             @Override
             public Set<String> learnerOptionNames(String learner) {
                 return real.learnerOptionNames(learner);
+            }
+
+            @Override
+            public String axisOption(String task, TaskShape.Axis axis) {
+                return real.axisOption(task, axis);
             }
 
             @Override

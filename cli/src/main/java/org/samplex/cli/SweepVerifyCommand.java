@@ -8,13 +8,13 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.samplex.experiment.CodeIdentity;
 import org.samplex.experiment.ProgressListener;
+import org.samplex.experiment.RunKeys;
 import org.samplex.experiment.RunRecord;
 import org.samplex.experiment.RunSpec;
 import org.samplex.sweep.RecordDiff;
 import org.samplex.sweep.ResultStore;
 import org.samplex.sweep.ResultStore.StoredRun;
-import org.samplex.experiment.RunKeys;
-import org.samplex.sweep.Trainer;
+import org.samplex.sweep.RunService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -70,7 +70,7 @@ final class SweepVerifyCommand implements Callable<Integer> {
             rows = store.all().stream().filter(r -> r.recordJson() != null).toList();
         }
         List<StoredRun> chosen = sample == 0 ? rows : rows.subList(0, Math.min(sample, rows.size()));
-        Trainer trainer = Trainer.of(parent.root.services());
+        RunService trainer = RunService.of(parent.root.services());
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Table table = new Table().row("KEY", "RUN", "RESULT", "NOTES");
@@ -78,7 +78,8 @@ final class SweepVerifyCommand implements Callable<Integer> {
         for (StoredRun row : chosen) {
             RunRecord stored = RunRecord.fromJson(row.recordJson());
             RunSpec s = stored.spec().toBuilder().threads(threads).build();
-            String label = s.learner() + " N=" + s.taskOptions().get("N") + " seed=" + s.seed();
+            String label = s.learner() + (stored.shape() != null ? " N=" + stored.shape().positions() : "")
+                    + " seed=" + s.seed();
             err.println("samplex: rerunning " + row.runKey().substring(0, RunKeys.PREFIX_LENGTH) + " " + label);
             err.flush();
             RunRecord now = trainer.run(s, ProgressListener.NONE);

@@ -63,8 +63,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RunSpec runSpec = runSpec();
         Services services = root.services();
+        RunSpec runSpec = runSpec(services);
         PrintWriter err = spec.commandLine().getErr();
         Progress progress = new Progress(err, Progress.stderrIsTerminal(), Progress.PLAIN_INTERVAL_SECONDS,
                 "auto".equals(runSpec.backend()));
@@ -85,21 +85,22 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** The spec from the flags; a bad value throws IllegalArgumentException naming it (exit 2). */
-    RunSpec runSpec() {
+    RunSpec runSpec(Services services) {
         if (protocol.given(Settings.THRESHOLDS) == null) {
             throw new IllegalArgumentException("missing required option '--threshold=EPS' (or --thresholds "
                     + "EPS,EPS,...)");
         }
         Map<String, Object> task = new LinkedHashMap<>(protocol.taskOptions);
         if (positions != null) {
-            String given = protocol.taskOptions.get("N");
+            String option = protocol.positionsOption(services);
+            String given = protocol.taskOptions.get(option);
             if (given != null && !sameInteger(given, positions)) {
-                throw new IllegalArgumentException("--N " + positions + " and --task-option N=" + given
+                throw new IllegalArgumentException("--N " + positions + " and --task-option " + option + "=" + given
                         + " disagree; give one of them");
             }
-            task.put("N", positions.toString());
+            task.put(option, positions.toString());
         }
-        RunSpec.Builder b = RunSpec.builder(learner, protocol.task != null ? protocol.task : "qstr")
+        RunSpec.Builder b = RunSpec.builder(learner, protocol.taskOrDefault())
                 .learnerOptions(protocol.learnerOptions).taskOptions(task).seed(seed);
         return protocol.applyTo(b).build();
     }

@@ -1,6 +1,5 @@
 package org.samplex.cli;
 
-import org.samplex.sweep.submit.ShardJob;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.samplex.sweep.submit.ShardJob;
 
 /**
  * {@code samplex sweep submit}: the sbatch script passes {@code bash -n} and, run here once per array index with

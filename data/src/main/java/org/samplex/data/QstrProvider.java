@@ -4,6 +4,7 @@ import org.samplex.api.config.Config;
 import org.samplex.api.config.Schema;
 import org.samplex.api.learn.Task;
 import org.samplex.api.learn.TaskProvider;
+import org.samplex.api.learn.TaskShape;
 
 /** Provides the {@code qstr} task family (docs/qstr.md section 2). */
 public final class QstrProvider implements TaskProvider {
@@ -22,6 +23,12 @@ public final class QstrProvider implements TaskProvider {
     @Override
     public Schema schema() {
         return QstrConfig.SCHEMA;
+    }
+
+    /** N is option {@code N}, q option {@code q}. */
+    @Override
+    public String axisOption(TaskShape.Axis axis) {
+        return axis.key();
     }
 
     @Override

@@ -24,9 +24,11 @@ import org.samplex.api.learn.TaskShape;
  * @param parameters     the learner's scalar parameters, or -1 when the learner could not be sized
  * @param learnerBytes   bytes the learner allocates (0 when it could not be sized)
  * @param largestBuffer  elements of its largest single buffer
+ * @param positions      N of the task, for messages
  * @param testSetBytes   bytes of the test set
  */
-public record MemoryEstimate(long parameters, long learnerBytes, long largestBuffer, long testSetBytes) {
+public record MemoryEstimate(long parameters, long learnerBytes, long largestBuffer, long testSetBytes,
+                             int positions) {
 
     /** Bytes of everything estimated. */
     public long totalBytes() {
@@ -47,9 +49,9 @@ public record MemoryEstimate(long parameters, long learnerBytes, long largestBuf
             // A learner that reads its buffers back while it is built cannot be sized without memory; its part
             // of the estimate is left out (the allocation itself still fails cleanly, or an OutOfMemoryError is
             // told in one line).
-            return new MemoryEstimate(-1, 0, 0, testSet);
+            return new MemoryEstimate(-1, 0, 0, testSet, shape.positions());
         }
-        return new MemoryEstimate(parameters, sizing.bytes, sizing.largest, testSet);
+        return new MemoryEstimate(parameters, sizing.bytes, sizing.largest, testSet, shape.positions());
     }
 
     /**
@@ -59,7 +61,7 @@ public record MemoryEstimate(long parameters, long learnerBytes, long largestBuf
      * @throws IllegalArgumentException naming the estimate and the option to change
      */
     public void check(RunSpec resolved, Backend backend) {
-        String n = String.valueOf(resolved.taskOptions().get("N"));
+        String n = String.valueOf(positions);
         String learnerSize = "lower --N (now " + n + ") or the learner's size options (samplex list learners)";
         if (largestBuffer > backend.maxBufferLength()) {
             throw new IllegalArgumentException("learner " + resolved.learner() + " at N = " + n + " needs one "

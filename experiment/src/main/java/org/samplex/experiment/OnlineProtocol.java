@@ -137,7 +137,8 @@ public final class OnlineProtocol {
             Map<String, Object> provenance = provenance(s, session.task(), learnerProvider, taskProvider, backend);
             return new RunRecord(s, loop.status, loop.crossings(), loop.curve, session.steps(),
                     session.promptsSeen(), loop.trainNanos * 1e-9, loop.evalNanos * 1e-9, backend.name(),
-                    backend.threads(), session.learner().parameters().count(), provenance, artifacts);
+                    backend.threads(), session.learner().parameters().count(), provenance, artifacts,
+                    session.task().shape());
         }
     }
 

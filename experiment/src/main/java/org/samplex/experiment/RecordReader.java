@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.samplex.api.learn.TaskShape;
 import org.samplex.experiment.RunRecord.Crossing;
 import org.samplex.experiment.RunRecord.CurvePoint;
 import org.samplex.experiment.RunRecord.Status;
@@ -73,7 +74,17 @@ final class RecordReader {
         Map<String, Object> provenance = (Map<String, Object>) map(m, "provenance");
         return new RunRecord(spec, status, crossings, curve, integer(m, "steps"), integer(m, "prompts_seen"),
                 real(wall, "train"), real(wall, "eval"), string(backend, "name"), toInt(backend, "threads"),
-                integer(m, "parameters"), provenance, artifacts(m));
+                integer(m, "parameters"), provenance, artifacts(m), shape(m));
+    }
+
+    /** The task's shape; null in a record written before records carried it. */
+    private static TaskShape shape(Map<String, ?> m) {
+        if (m.get("task_shape") == null) {
+            return null;
+        }
+        Map<String, ?> s = map(m, "task_shape");
+        return new TaskShape(toInt(s, "positions"), toInt(s, "input_width"), toInt(s, "content_width"),
+                toInt(s, "pointers"));
     }
 
     private static Map<String, double[][]> artifacts(Map<String, ?> m) {

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeMap;
+import org.samplex.api.learn.TaskShape;
 
 /**
  * What one run of the online protocol found: the first crossing n* of every threshold (or none), the test curve,
@@ -31,10 +32,13 @@ import java.util.TreeMap;
  * @param artifacts      the learner's explanation matrices when the spec asked for them ({@code inspect}): name to
  *                       row-major matrix; empty otherwise. Arrays compare by identity in {@code equals}: compare
  *                       them with {@code Arrays.deepEquals}
+ * @param shape          the shape of the run's task (N, D, d, q), which reports group runs by; null in records
+ *                       written before records carried it (a report then reads the task's options N and q)
  */
 public record RunRecord(RunSpec spec, Status status, List<Crossing> crossings, List<CurvePoint> curve, long steps,
                         long promptsSeen, double trainSeconds, double evalSeconds, String backend, int threads,
-                        long parameterCount, Map<String, Object> provenance, Map<String, double[][]> artifacts) {
+                        long parameterCount, Map<String, Object> provenance, Map<String, double[][]> artifacts,
+                        TaskShape shape) {
 
     /** How a run ended. */
     public enum Status {
@@ -83,7 +87,15 @@ public record RunRecord(RunSpec spec, Status status, List<Crossing> crossings, L
         artifacts = Collections.unmodifiableMap(new TreeMap<>(artifacts));
     }
 
-    /** A record without artifacts. */
+    /** A record without its task's shape. */
+    public RunRecord(RunSpec spec, Status status, List<Crossing> crossings, List<CurvePoint> curve, long steps,
+                     long promptsSeen, double trainSeconds, double evalSeconds, String backend, int threads,
+                     long parameterCount, Map<String, Object> provenance, Map<String, double[][]> artifacts) {
+        this(spec, status, crossings, curve, steps, promptsSeen, trainSeconds, evalSeconds, backend, threads,
+                parameterCount, provenance, artifacts, null);
+    }
+
+    /** A record without artifacts or shape. */
     public RunRecord(RunSpec spec, Status status, List<Crossing> crossings, List<CurvePoint> curve, long steps,
                      long promptsSeen, double trainSeconds, double evalSeconds, String backend, int threads,
                      long parameterCount, Map<String, Object> provenance) {
@@ -152,6 +164,14 @@ public record RunRecord(RunSpec spec, Status status, List<Crossing> crossings, L
         m.put("wall_seconds", Map.of("train", trainSeconds, "eval", evalSeconds, "total", wallSeconds()));
         m.put("backend", Map.of("name", backend, "threads", threads));
         m.put("parameters", parameterCount);
+        if (shape != null) {
+            Map<String, Object> sh = new LinkedHashMap<>();
+            sh.put("positions", shape.positions());
+            sh.put("input_width", shape.inputWidth());
+            sh.put("content_width", shape.contentWidth());
+            sh.put("pointers", shape.pointers());
+            m.put("task_shape", sh);
+        }
         m.put("provenance", provenance);
         if (!artifacts.isEmpty()) {
             Map<String, Object> matrices = new LinkedHashMap<>();

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.samplex.api.learn.TaskShape;
 import org.samplex.experiment.Json;
 import org.samplex.experiment.RunRecord;
 import org.samplex.experiment.RunRecord.Crossing;
@@ -125,14 +126,9 @@ public final class Analysis {
         return new Analysis(runs);
     }
 
-    /** N of a run: its task option "N". */
+    /** N of a run: its task's positions ({@link RunRecord#shape}). */
     public static int n(RunRecord r) {
-        Object v = r.spec().taskOptions().get("N");
-        if (!(v instanceof Number n)) {
-            throw new IllegalArgumentException("run of " + r.spec().learner() + " seed " + r.spec().seed()
-                    + " has no task option N; the report groups runs by N");
-        }
-        return n.intValue();
+        return axis(r, TaskShape.Axis.POSITIONS);
     }
 
     public List<RunRecord> runs() {
@@ -148,9 +144,29 @@ public final class Analysis {
         return seriesOf.get(r);
     }
 
-    /** q of a run: its task option "q", 1 when it has none. */
+    /** q of a run: its task's pointers per token ({@link RunRecord#shape}). */
     public static int q(RunRecord r) {
-        return r.spec().taskOptions().get("q") instanceof Number q ? q.intValue() : 1;
+        return axis(r, TaskShape.Axis.POINTERS);
+    }
+
+    /**
+     * An axis of a run's task shape; a record written before records carried the shape gives its task option of
+     * the axis's letter (N; q, 1 when absent), as the qstr task names them.
+     */
+    private static int axis(RunRecord r, TaskShape.Axis axis) {
+        if (r.shape() != null) {
+            return axis.of(r.shape());
+        }
+        Object v = r.spec().taskOptions().get(axis.key());
+        if (v instanceof Number n) {
+            return n.intValue();
+        }
+        if (axis == TaskShape.Axis.POINTERS) {
+            return 1;
+        }
+        throw new IllegalArgumentException("run of " + r.spec().learner() + " seed " + r.spec().seed()
+                + " has no task shape (a record older than the shape) and no task option N; the report groups "
+                + "runs by N");
     }
 
     /**

@@ -8,9 +8,9 @@ import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.samplex.experiment.Json;
+import org.samplex.experiment.RunKeys;
 import org.samplex.experiment.RunRecord;
 import org.samplex.experiment.RunRecord.CurvePoint;
-import org.samplex.experiment.RunKeys;
 
 /**
  * The per-run parts of a report: nstar.csv and curves.csv (flat, with each run's key and every resolved option),

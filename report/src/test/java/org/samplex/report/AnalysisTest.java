@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.samplex.api.learn.TaskShape;
 import org.samplex.experiment.RunRecord;
 
 class AnalysisTest {
@@ -37,6 +38,18 @@ class AnalysisTest {
         assertEquals(List.of(2, 4, 8), a.ns());
         assertEquals("10", a.sharedSettings().get("task_options.d"));
         assertFalse(a.sharedSettings().containsKey("seed"));
+    }
+
+    @Test
+    void nAndQComeFromTheRecordsTaskShapeAndFromTheOptionsOnlyInOlderRecords() {
+        RunRecord old = Synthetic.run("mlp", 6, 0, 0.7, 5000L, false);
+        assertEquals(6, Analysis.n(old), "no shape: the task option N");
+        assertEquals(1, Analysis.q(old));
+        RunRecord r = new RunRecord(old.spec(), old.status(), old.crossings(), old.curve(), old.steps(),
+                old.promptsSeen(), 1, 1, "cpu", 1, 10, old.provenance(), Map.of(), new TaskShape(9, 30, 10, 2));
+        assertEquals(9, Analysis.n(r), "the shape wins over an option's name");
+        assertEquals(2, Analysis.q(r));
+        assertEquals(r.shape(), RunRecord.fromJson(r.toJson()).shape(), "the shape is in the record's JSON");
     }
 
     @Test

@@ -45,7 +45,7 @@ public enum CodeChange {
      *
      * @return run key to the stored identity (null: none recorded), in key order
      */
-    public static Map<String, CodeIdentity> stale(ResultStore store, List<PlannedRun> runs, Trainer trainer) {
+    public static Map<String, CodeIdentity> stale(ResultStore store, List<PlannedRun> runs, RunService trainer) {
         Map<String, PlannedRun> planned = new HashMap<>();
         runs.forEach(r -> planned.put(r.key(), r));
         Map<String, CodeIdentity> out = new LinkedHashMap<>();

@@ -24,7 +24,7 @@ public record CostModel(Map<String, Long> parameters, Double secondsPerUnit) {
      * The model for a plan's runs: parameter counts from the trainer (one learner built per distinct learner,
      * options and task options), the rate from the results already stored.
      */
-    public static CostModel of(List<PlannedRun> runs, Trainer trainer, List<ResultStore.StoredRun> stored) {
+    public static CostModel of(List<PlannedRun> runs, RunService trainer, List<ResultStore.StoredRun> stored) {
         Map<String, Long> byShape = new HashMap<>();
         Map<String, Long> parameters = new HashMap<>();
         for (PlannedRun r : runs) {

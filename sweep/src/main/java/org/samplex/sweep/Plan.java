@@ -1,6 +1,5 @@
 package org.samplex.sweep;
 
-import org.samplex.experiment.RunKeys;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -11,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.samplex.api.learn.TaskShape;
+import org.samplex.experiment.RunKeys;
 import org.samplex.experiment.RunSpec;
 import org.samplex.experiment.Settings;
 
@@ -206,7 +207,7 @@ public record Plan(String description, List<Grid> grids, Set<String> onlyRuns) {
      *                                  when {@code only-runs} names a key that no grid makes
      * @throws org.samplex.api.BackendUnavailableException when a backend named cannot run here
      */
-    public List<PlannedRun> expand(Trainer trainer) {
+    public List<PlannedRun> expand(RunService trainer) {
         checkScopes();
         List<List<PlannedRun>> bySeed = new ArrayList<>();
         Set<String> keys = new LinkedHashSet<>();
@@ -267,35 +268,56 @@ public record Plan(String description, List<Grid> grids, Set<String> onlyRuns) {
                         String label) {
     }
 
-    private static List<Cell> cells(Grid g, Trainer trainer) {
+    private static List<Cell> cells(Grid g, RunService trainer) {
         Map<String, List<String>> taskAxes = new LinkedHashMap<>(g.taskOptions() == null ? Map.of() : g.taskOptions());
-        putAxis(taskAxes, "N", g.positions(), "N");
-        putAxis(taskAxes, "q", g.pointers(), "q");
+        String taskName = g.task() != null ? g.task() : DEFAULT_TASK;
+        putAxis(taskAxes, trainer, taskName, TaskShape.Axis.POSITIONS, g.positions());
+        putAxis(taskAxes, trainer, taskName, TaskShape.Axis.POINTERS, g.pointers());
+        // a label names the task's N and q first, whether a grid's axes or its task options gave them
+        List<String> axes = new ArrayList<>();
+        for (TaskShape.Axis axis : TaskShape.Axis.values()) {
+            String option = trainer.axisOption(taskName, axis);
+            if (option != null) {
+                axes.add(option);
+            }
+        }
         List<Cell> out = new ArrayList<>();
         for (String learner : g.learners()) {
             Map<String, List<String>> learnerAxes = learnerAxes(g, learner, trainer);
             for (Map<String, Object> task : product(taskAxes)) {
                 for (Map<String, Object> options : product(learnerAxes)) {
-                    out.add(new Cell(learner, options, task, label(learner, task, options, taskAxes)));
+                    out.add(new Cell(learner, options, task, label(learner, task, options, taskAxes, axes)));
                 }
             }
         }
         return out;
     }
 
-    private static void putAxis(Map<String, List<String>> axes, String option, List<Integer> values, String key) {
+    /**
+     * Puts a plan's N or q axis into the task options: as the option the task declares for that axis of its
+     * shape ({@code TaskProvider.axisOption}).
+     */
+    private static void putAxis(Map<String, List<String>> taskAxes, RunService trainer, String task,
+                                TaskShape.Axis axis, List<Integer> values) {
         if (values == null) {
             return;
         }
-        if (axes.containsKey(option)) {
-            throw new IllegalArgumentException("'" + key + "' and task option '" + option + "' are both given; "
-                    + "give one of them");
+        String option = trainer.axisOption(task, axis);
+        if (option == null) {
+            throw new IllegalArgumentException("'" + axis.key() + "' is given but task '" + task + "' declares no "
+                    + "option for that axis of its shape (TaskProvider.axisOption); give the task's own options "
+                    + "under task-options");
         }
-        axes.put(option, values.stream().map(String::valueOf).toList());
+        if (taskAxes.containsKey(option)) {
+            throw new IllegalArgumentException("'" + axis.key() + "' and task option '" + option + "' are both "
+                    + "given; give one of them");
+        }
+        taskAxes.put(option, values.stream().map(String::valueOf).toList());
     }
 
+
     /** The options of one learner: those given for every learner that it has, then those given for it alone. */
-    private static Map<String, List<String>> learnerAxes(Grid g, String learner, Trainer trainer) {
+    private static Map<String, List<String>> learnerAxes(Grid g, String learner, RunService trainer) {
         Map<String, List<String>> axes = new LinkedHashMap<>();
         if (g.learnerOptions() == null) {
             return axes;
@@ -340,15 +362,15 @@ public record Plan(String description, List<Grid> grids, Set<String> onlyRuns) {
      * context, not a coordinate) and the learner options given for it.
      */
     private static String label(String learner, Map<String, Object> task, Map<String, Object> options,
-                                Map<String, List<String>> taskAxes) {
+                                Map<String, List<String>> taskAxes, List<String> axes) {
         StringBuilder sb = new StringBuilder(learner);
-        for (String k : List.of("N", "q")) {
+        for (String k : axes) {
             if (task.containsKey(k)) {
                 sb.append(' ').append(k).append('=').append(task.get(k));
             }
         }
         task.forEach((k, v) -> {
-            if (!k.equals("N") && !k.equals("q") && taskAxes.get(k).size() > 1) {
+            if (!axes.contains(k) && taskAxes.get(k).size() > 1) {
                 sb.append(' ').append(k).append('=').append(v);
             }
         });
@@ -356,7 +378,7 @@ public record Plan(String description, List<Grid> grids, Set<String> onlyRuns) {
         return sb.toString();
     }
 
-    private static PlannedRun plan(Grid g, Cell cell, long seed, String backend, Trainer trainer) {
+    private static PlannedRun plan(Grid g, Cell cell, long seed, String backend, RunService trainer) {
         String label = cell.label() + " seed=" + seed;
         RunSpec.Builder b = RunSpec.builder(cell.learner(), g.task() != null ? g.task() : DEFAULT_TASK)
                 .setValue(Settings.CONVENTION, g.get(Settings.CONVENTION)) // first: the values given below win

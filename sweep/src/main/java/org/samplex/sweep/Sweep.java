@@ -42,7 +42,7 @@ public final class Sweep {
          *
          * @param trainer counts parameters for {@link Shard.Order#COST}
          */
-        public List<PlannedRun> runs(List<PlannedRun> plan, Trainer trainer) {
+        public List<PlannedRun> runs(List<PlannedRun> plan, RunService trainer) {
             if (shard == null) {
                 return plan;
             }
@@ -73,7 +73,7 @@ public final class Sweep {
      * @throws IllegalArgumentException when the folder holds another plan and {@code extend} is false
      */
     public static SweepRunner.Outcome run(Path dir, Plan plan, List<PlannedRun> runs, String preset, boolean extend,
-                                          Trainer trainer, int workers, int totalThreads, SweepListener listener) {
+                                          RunService trainer, int workers, int totalThreads, SweepListener listener) {
         return run(dir, plan, runs, Scope.WHOLE, preset, extend, trainer, workers, totalThreads, listener);
     }
 
@@ -82,24 +82,24 @@ public final class Sweep {
      * the whole plan, so every shard of a sweep saves (or finds) the same one.
      *
      * @param runs the plan's runs ({@link Plan#expand}), all of them
-     * @see #run(Path, Plan, List, String, boolean, Trainer, int, int, SweepListener)
+     * @see #run(Path, Plan, List, String, boolean, RunService, int, int, SweepListener)
      */
     public static SweepRunner.Outcome run(Path dir, Plan plan, List<PlannedRun> runs, Scope scope, String preset,
-                                          boolean extend, Trainer trainer, int workers, int totalThreads,
+                                          boolean extend, RunService trainer, int workers, int totalThreads,
                                           SweepListener listener) {
         return run(dir, plan, runs, scope, preset, extend, trainer, workers, totalThreads, listener,
                 CodeChange.REFUSE, line -> { });
     }
 
     /**
-     * As {@link #run(Path, Plan, List, Scope, String, boolean, Trainer, int, int, SweepListener)}; stored runs
+     * As {@link #run(Path, Plan, List, Scope, String, boolean, RunService, int, int, SweepListener)}; stored runs
      * of this scope that other code computed are handled by {@code codeChanged} ({@link CodeChange}) before
      * anything runs, and its line goes to {@code say}.
      *
      * @throws IllegalArgumentException also when {@code codeChanged} is REFUSE and such runs are stored
      */
     public static SweepRunner.Outcome run(Path dir, Plan plan, List<PlannedRun> runs, Scope scope, String preset,
-                                          boolean extend, Trainer trainer, int workers, int totalThreads,
+                                          boolean extend, RunService trainer, int workers, int totalThreads,
                                           SweepListener listener, CodeChange codeChanged, Consumer<String> say) {
         SweepRunner.threadsPerRun(workers, totalThreads);
         List<PlannedRun> mine = scope.runs(runs, trainer);

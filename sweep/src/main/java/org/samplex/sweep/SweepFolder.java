@@ -1,6 +1,5 @@
 package org.samplex.sweep;
 
-import org.samplex.experiment.RunKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +16,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.samplex.experiment.IoErrors;
 import org.samplex.experiment.Json;
+import org.samplex.experiment.RunKeys;
 
 /**
  * A sweep's output folder: {@code results.sqlite} (the {@link ResultStore}) and {@code plan.json}, the plan that

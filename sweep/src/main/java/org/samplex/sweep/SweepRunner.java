@@ -58,7 +58,7 @@ public final class SweepRunner {
     }
 
     private final ResultStore store;
-    private final Trainer trainer;
+    private final RunService trainer;
     private final SweepListener listener;
     private final int threadsPerRun;
     private final Deque<PlannedRun> ready = new ArrayDeque<>();
@@ -69,7 +69,7 @@ public final class SweepRunner {
     private boolean stopping;
     private boolean heartbeatFailed;
 
-    private SweepRunner(ResultStore store, Trainer trainer, SweepListener listener, int threadsPerRun,
+    private SweepRunner(ResultStore store, RunService trainer, SweepListener listener, int threadsPerRun,
                         long heartbeatNanos) {
         this.store = store;
         this.trainer = trainer;
@@ -98,13 +98,13 @@ public final class SweepRunner {
      * @throws java.io.UncheckedIOException when the store cannot be written (the sweep stops: results would be
      *                                      lost); thrown once the runs under way have ended, no new run started
      */
-    public static Outcome run(List<PlannedRun> runs, ResultStore store, Trainer trainer, int workers,
+    public static Outcome run(List<PlannedRun> runs, ResultStore store, RunService trainer, int workers,
                               int totalThreads, SweepListener listener) {
         return run(runs, store, trainer, workers, totalThreads, listener, HEARTBEAT_NANOS);
     }
 
     /** {@link #run} with the time between heartbeats given, so tests need not wait for one. */
-    static Outcome run(List<PlannedRun> runs, ResultStore store, Trainer trainer, int workers, int totalThreads,
+    static Outcome run(List<PlannedRun> runs, ResultStore store, RunService trainer, int workers, int totalThreads,
                        SweepListener listener, long heartbeatNanos) {
         SweepRunner runner = new SweepRunner(store, trainer, listener, threadsPerRun(workers, totalThreads),
                 heartbeatNanos);

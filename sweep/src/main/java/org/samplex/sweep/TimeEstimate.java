@@ -15,7 +15,7 @@ import org.samplex.experiment.RunSpec;
  * <ul>
  *   <li>Seconds per prompt, per shape (learner, its options, task options, batch, test size, check interval,
  *       backend): measured by the store's finished runs of that shape (their wall time over their prompts, the
- *       evaluations included), else by a probe on this machine ({@link Trainer#probe}: a few warm-up steps, 10
+ *       evaluations included), else by a probe on this machine ({@link RunService#probe}: a few warm-up steps, 10
  *       timed steps and one evaluation of 1,000 test prompts, scaled to the test size and the check interval).</li>
  *   <li>Prompts: the median prompts seen by the store's finished runs of the same settings with other seeds (an
  *       expectation), else the cap (an upper bound: a run stops at its last threshold).</li>
@@ -33,7 +33,7 @@ public record TimeEstimate(Map<String, Double> seconds, List<String> upperBound,
      * The estimate of {@code runs} (resolved), with {@code stored} rows of the store and {@code threads} per run;
      * without {@code probe}, a shape the store has not measured gets no rate (NaN) instead of a probe.
      */
-    public static TimeEstimate of(List<PlannedRun> runs, Trainer trainer, List<ResultStore.StoredRun> stored,
+    public static TimeEstimate of(List<PlannedRun> runs, RunService trainer, List<ResultStore.StoredRun> stored,
                                   int threads, boolean probe) {
         Map<String, double[]> rateSums = new HashMap<>();   // shape -> {seconds, prompts, runs}
         Map<String, List<Long>> promptsBySettings = new HashMap<>();
@@ -65,7 +65,7 @@ public record TimeEstimate(Map<String, Double> seconds, List<String> upperBound,
                     measured.put(label(r.spec()), (int) sum[2]);
                     return sum[0] / sum[1];
                 }
-                Trainer.Probe p = probe ? trainer.probe(r.spec(), threads) : null;
+                RunService.Probe p = probe ? trainer.probe(r.spec(), threads) : null;
                 if (p == null) {
                     return Double.NaN;
                 }

@@ -17,7 +17,7 @@ import org.samplex.experiment.CodeIdentity;
 /** A resume never reuses results of other code silently: it refuses, reruns or keeps them, as asked. */
 class CodeChangeTest {
 
-    private static final Trainer TRAINER = TinyProviders.trainer();
+    private static final RunService TRAINER = TinyProviders.trainer();
 
     @TempDir
     Path dir;

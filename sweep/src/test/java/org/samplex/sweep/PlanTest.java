@@ -11,11 +11,12 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.samplex.api.learn.TaskShape;
 import org.samplex.experiment.Json;
 
 class PlanTest {
 
-    private static final Trainer TRAINER = TinyProviders.trainer();
+    private static final RunService TRAINER = TinyProviders.trainer();
 
     @TempDir
     Path dir;
@@ -56,6 +57,31 @@ class PlanTest {
         assertEquals(1, runs.get(2).spec().seed());
         assertEquals("reference", runs.getFirst().spec().backend(), "auto is resolved before keying");
         assertEquals(4, runs.stream().map(PlannedRun::key).distinct().count());
+    }
+
+    @Test
+    void anAxisGoesToTheOptionTheTaskDeclaresAndATaskWithoutOneRefusesItByName() {
+        RunService lengthNamed = new TinyProviders.Delegating(TRAINER) {
+            @Override
+            public String axisOption(String task, TaskShape.Axis axis) {
+                return axis == TaskShape.Axis.POSITIONS ? "N" : null;
+            }
+        };
+        assertEquals(4, Plan.parse(PLAN, "plan.yaml").expand(lengthNamed).size());
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Plan.parse(PLAN + "q: [2]\n", "plan.yaml").expand(lengthNamed));
+        assertNames(e, "'q' is given but task 'tiny' declares no option for that axis", "task-options");
+        RunService none = new TinyProviders.Delegating(TRAINER) {
+            @Override
+            public String axisOption(String task, TaskShape.Axis axis) {
+                return null;
+            }
+        };
+        e = assertThrows(IllegalArgumentException.class, () -> Plan.parse(PLAN, "plan.yaml").expand(none));
+        assertNames(e, "'N' is given but task 'tiny' declares no option");
+        List<PlannedRun> viaOptions = Plan.parse(PLAN.replace("N: [2, 4]", "task-options: {N: [2, 4]}"),
+                "plan.yaml").expand(none);
+        assertEquals(4, viaOptions.size(), "the task's own options still sweep it");
     }
 
     @Test

@@ -1,6 +1,5 @@
 package org.samplex.sweep;
 
-import org.samplex.experiment.RunKeys;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,11 +11,12 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import org.samplex.experiment.RunKeys;
 import org.samplex.experiment.RunSpec;
 
 class RunKeysTest {
 
-    private static final Trainer TRAINER = TinyProviders.trainer();
+    private static final RunService TRAINER = TinyProviders.trainer();
 
     private static RunSpec.Builder base() {
         return RunSpec.builder("linear", "tiny").thresholds(0.5).backend("reference").cap(640).testSize(50);

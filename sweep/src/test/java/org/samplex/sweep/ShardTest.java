@@ -1,6 +1,5 @@
 package org.samplex.sweep;
 
-import org.samplex.experiment.RunKeys;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -20,11 +19,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.samplex.api.Services;
+import org.samplex.experiment.RunKeys;
 
 /** Dealing a plan to shards: every run in exactly one shard, balanced, stable; --shard's text and files. */
 class ShardTest {
 
-    private static final Trainer TINY = TinyProviders.trainer();
+    private static final RunService TINY = TinyProviders.trainer();
 
     /** 200 runs: N 2 to 9, 25 seeds. */
     private static final List<PlannedRun> RUNS = Plan.parse("""
@@ -151,7 +151,7 @@ class ShardTest {
                 task-options: {link: sumlinear}
                 learner-options: {gru.hidden: 128}
                 """, "golden plan");
-        List<PlannedRun> runs = plan.expand(Trainer.of(services));
+        List<PlannedRun> runs = plan.expand(RunService.of(services));
         Map<String, String> golden = golden();
         assertEquals(golden.size(), runs.size(), "runs of the golden plan");
         List<PlannedRun> versioned = runs.stream().map(r -> new PlannedRun(RunKeys.of(r.spec(), "0.1.0-SNAPSHOT"),

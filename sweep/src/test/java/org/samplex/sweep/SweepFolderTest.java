@@ -1,6 +1,5 @@
 package org.samplex.sweep;
 
-import org.samplex.experiment.RunKeys;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -14,10 +13,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.samplex.experiment.Json;
+import org.samplex.experiment.RunKeys;
 
 class SweepFolderTest {
 
-    private static final Trainer TRAINER = TinyProviders.trainer();
+    private static final RunService TRAINER = TinyProviders.trainer();
 
     @TempDir
     Path dir;

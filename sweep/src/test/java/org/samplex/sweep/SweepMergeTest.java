@@ -28,7 +28,7 @@ import org.samplex.experiment.RunSpec;
 /** Shards run into their own files, merged into results.sqlite; missing runs found and run again. */
 class SweepMergeTest {
 
-    private static final Trainer TRAINER = TinyProviders.trainer();
+    private static final RunService TRAINER = TinyProviders.trainer();
 
     @TempDir
     Path dir;

@@ -30,7 +30,7 @@ import org.samplex.experiment.RunSpec;
 /** The worker pool on real (tiny) runs of the online protocol: faults, divergence, resume, parallel sweeps. */
 class SweepRunnerTest {
 
-    private static final Trainer TRAINER = TinyProviders.trainer();
+    private static final RunService TRAINER = TinyProviders.trainer();
 
     @TempDir
     Path dir;
@@ -180,29 +180,6 @@ class SweepRunnerTest {
         }
     }
 
-    /** The tiny trainer, with {@link #run} left to each test. */
-    private abstract static class WrappedTrainer implements Trainer {
-        @Override
-        public RunSpec resolve(RunSpec spec) {
-            return TRAINER.resolve(spec);
-        }
-
-        @Override
-        public Set<String> learnerOptionNames(String learner) {
-            return TRAINER.learnerOptionNames(learner);
-        }
-
-        @Override
-        public String backend(String requested) {
-            return TRAINER.backend(requested);
-        }
-
-        @Override
-        public long parameterCount(RunSpec resolvedSpec) {
-            return TRAINER.parameterCount(resolvedSpec);
-        }
-    }
-
     @Test
     void aWorkerThatThrowsStopsTheSweepOnlyOnceTheOtherRunsAreStored() {
         Plan p = planOf("");
@@ -210,7 +187,7 @@ class SweepRunnerTest {
         AtomicInteger calls = new AtomicInteger();
         CountDownLatch secondStarted = new CountDownLatch(1);
         CountDownLatch firstThrown = new CountDownLatch(1);
-        Trainer trainer = new WrappedTrainer() {
+        RunService trainer = new TinyProviders.Delegating(TRAINER) {
             @Override
             public RunRecord run(RunSpec spec, ProgressListener listener) {
                 int call = calls.getAndIncrement();

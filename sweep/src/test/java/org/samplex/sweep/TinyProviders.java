@@ -25,7 +25,7 @@ import org.samplex.experiment.RunSpec;
 import org.samplex.experiment.testing.SumTask;
 
 /**
- * A task, a learner and a {@link Trainer} small enough for sweep tests, running the real online protocol on the
+ * A task, a learner and a {@link RunService} small enough for sweep tests, running the real online protocol on the
  * reference backend. Task "tiny": y_i = sum_k x_ik with x ~ N(0, I_d). Learner "linear": y_i = <w, x_i> + b, which
  * can learn it exactly; option "nan" starts b at NaN, so the first check sees a NaN loss (a forced divergence);
  * option "throw" makes every forward throw (a failing run).
@@ -36,11 +36,11 @@ final class TinyProviders {
     }
 
     /** The trainer of task "tiny" and learner "linear" on the reference backend. */
-    static Trainer trainer() {
+    static RunService trainer() {
         LearnerProvider learner = new LinearProvider();
         TaskProvider task = new SumTask("tiny", 2).checkingEvery(1);
         Services services = Services.discover();
-        return new Trainer() {
+        return new RunService() {
             @Override
             public RunSpec resolve(RunSpec spec) {
                 return OnlineProtocol.resolve(spec, learner, task);
@@ -57,6 +57,11 @@ final class TinyProviders {
             }
 
             @Override
+            public String axisOption(String name, TaskShape.Axis axis) {
+                return task.axisOption(axis);
+            }
+
+            @Override
             public RunRecord run(RunSpec resolvedSpec, ProgressListener listener) {
                 try (Backend b = services.backend("reference").open(BackendOptions.threads(1))) {
                     return OnlineProtocol.run(resolvedSpec, learner, task, b, listener);
@@ -66,7 +71,7 @@ final class TinyProviders {
             @Override
             public long parameterCount(RunSpec resolvedSpec) {
                 try (Backend b = services.backend("reference").open(BackendOptions.threads(1))) {
-                    return Trainer.parameterCount(resolvedSpec, learner, task, b);
+                    return RunService.parameterCount(resolvedSpec, learner, task, b);
                 }
             }
 
@@ -123,6 +128,50 @@ final class TinyProviders {
                     return Ops.reshape(tape, y, batch, n); // (B, N)
                 }
             };
+        }
+    }
+
+    /** A service that passes every call to another; tests override what they change. */
+    static class Delegating implements RunService {
+        private final RunService to;
+
+        Delegating(RunService to) {
+            this.to = to;
+        }
+
+        @Override
+        public RunSpec resolve(RunSpec spec) {
+            return to.resolve(spec);
+        }
+
+        @Override
+        public Set<String> learnerOptionNames(String learner) {
+            return to.learnerOptionNames(learner);
+        }
+
+        @Override
+        public String axisOption(String task, TaskShape.Axis axis) {
+            return to.axisOption(task, axis);
+        }
+
+        @Override
+        public String backend(String requested) {
+            return to.backend(requested);
+        }
+
+        @Override
+        public RunRecord run(RunSpec resolvedSpec, ProgressListener listener) {
+            return to.run(resolvedSpec, listener);
+        }
+
+        @Override
+        public long parameterCount(RunSpec resolvedSpec) {
+            return to.parameterCount(resolvedSpec);
+        }
+
+        @Override
+        public CodeIdentity codeIdentity(RunSpec resolvedSpec) {
+            return to.codeIdentity(resolvedSpec);
         }
     }
 }

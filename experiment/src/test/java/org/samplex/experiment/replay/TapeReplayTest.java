@@ -22,8 +22,8 @@ import org.samplex.api.tape.Arena;
 import org.samplex.api.tape.Ops;
 import org.samplex.api.tape.Tape;
 import org.samplex.api.tape.Tensor;
-import org.samplex.experiment.TrainingSession;
 import org.samplex.experiment.RunSpec;
+import org.samplex.experiment.TrainingSession;
 
 /** Tape capture and replay on the shipped learners: what a replay computes, and how misuse fails. */
 class TapeReplayTest {

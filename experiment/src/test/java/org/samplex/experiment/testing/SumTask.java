@@ -59,6 +59,12 @@ public final class SumTask implements TaskProvider {
         return schema;
     }
 
+    /** N is option {@code N}; no option sets q. */
+    @Override
+    public String axisOption(TaskShape.Axis axis) {
+        return axis == TaskShape.Axis.POSITIONS ? "N" : null;
+    }
+
     @Override
     public Task create(Config config, long taskSeed) {
         TaskShape shape = new TaskShape(config.getInt("N"), config.getInt("d"), config.getInt("d"), 1);

@@ -11,6 +11,7 @@ import org.samplex.api.config.Hyperparameter;
 import org.samplex.api.learn.Learner;
 import org.samplex.api.learn.LearnerProvider;
 import org.samplex.api.learn.TaskProvider;
+import org.samplex.api.learn.TaskShape;
 import org.samplex.experiment.CodeIdentity;
 import org.samplex.experiment.OnlineProtocol;
 import org.samplex.experiment.ProgressListener;
@@ -22,10 +23,11 @@ import org.samplex.experiment.metering.BenchResult;
 import org.samplex.experiment.metering.BenchSettings;
 
 /**
- * What a sweep needs from the providers: resolving specs, naming the backend "auto" picks, and running one spec.
- * {@link #of(Services)} is the real one; tests may give their own learners and tasks.
+ * The providers as a sweep uses them: resolving specs, naming the backend "auto" picks, the option behind a task's
+ * N and q, running one spec, probing and counting. {@link #of(Services)} is the real one; tests may give their own
+ * learners and tasks.
  */
-public interface Trainer {
+public interface RunService {
 
     /** The probe of {@link #probe}: 3 warm-up steps and at least 0.2 s of them, then 10 timed steps. */
     BenchSettings PROBE = new BenchSettings(3, 10, 0, false, 0.2);
@@ -45,6 +47,12 @@ public interface Trainer {
 
     /** Runs a resolved spec on its own backend with the spec's threads, closing everything it opened. */
     RunRecord run(RunSpec resolvedSpec, ProgressListener listener);
+
+    /**
+     * The option of task {@code task} that sets an axis of its shape ({@link TaskProvider#axisOption}); null when
+     * it has none.
+     */
+    String axisOption(String task, TaskShape.Axis axis);
 
     /** The learner's scalar parameter count for a resolved spec, for cost estimates. */
     long parameterCount(RunSpec resolvedSpec);
@@ -70,8 +78,8 @@ public interface Trainer {
     }
 
     /** The trainer of the providers that {@code services} found. */
-    static Trainer of(Services services) {
-        return new Trainer() {
+    static RunService of(Services services) {
+        return new RunService() {
             @Override
             public RunSpec resolve(RunSpec spec) {
                 return OnlineProtocol.resolve(spec, services);
@@ -81,6 +89,11 @@ public interface Trainer {
             public Set<String> learnerOptionNames(String learner) {
                 return services.learner(learner).schema().parameters().stream().map(Hyperparameter::name)
                         .collect(Collectors.toUnmodifiableSet());
+            }
+
+            @Override
+            public String axisOption(String task, TaskShape.Axis axis) {
+                return services.task(task).axisOption(axis);
             }
 
             @Override
@@ -118,7 +131,7 @@ public interface Trainer {
                         .filter(p -> p.name().equals("cpu") && p.probe().available()).findFirst()
                         .orElseGet(() -> services.chooseBackend(resolvedSpec.backend()).provider());
                 try (Backend backend = provider.open(new BackendOptions(1, Map.of()))) {
-                    return Trainer.parameterCount(resolvedSpec, services.learner(resolvedSpec.learner()),
+                    return RunService.parameterCount(resolvedSpec, services.learner(resolvedSpec.learner()),
                             services.task(resolvedSpec.task()), backend);
                 }
             }
