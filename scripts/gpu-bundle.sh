@@ -5,8 +5,9 @@
 #   samplex, cli/target/      the launcher and the CLI jar with its runtime jars (cli/target/modules), laid out as in
 #                             the repository so the real launcher runs them (SAMPLEX_NO_BUILD=1, JAVA_HOME=jdk)
 #   test/classes/             backend-cuda's test classes
-#   test/lib/                 its test-scoped jars that are not already in cli/target/modules (JUnit's own jars are
-#                             left out: the console launcher bundles them, and two copies of an engine clash)
+#   test/lib/                 its test-scoped jars that are not already in cli/target/modules, among them
+#                             samplex-testkit (the conformance suite and fixtures CudaBackendGpuTest runs; JUnit's own
+#                             jars are left out: the console launcher bundles them, and two copies of an engine clash)
 #   test/classpath.txt        the test class path, one entry per line, relative to the bundle root
 #   test/junit-platform-console-standalone.jar
 #   torch_qstr.py             the PyTorch reference (../shared does not travel to the device machine)
@@ -101,6 +102,18 @@ mvn_locked -o -pl backend-cuda dependency:build-classpath -Dmdep.includeScope=te
     fi
   done
 } > "$b/test/classpath.txt"
+# CudaBackendGpuTest needs the conformance suite: a bundle without the testkit jar would fail only on the device.
+testkit_jar="$(grep -m 1 '/samplex-testkit-[^/]*\.jar$' "$b/test/classpath.txt" || true)"
+# ... and this build's copy of it, not an older one in ~/.m2 (with --no-build).
+testkit_built="$(ls testkit/target/samplex-testkit-*.jar 2>/dev/null | grep -v -e '-sources.jar' -e '-tests.jar' | head -n 1 || true)"
+if [ -n "$testkit_jar" ] && [ -n "$testkit_built" ]; then
+  cp "$testkit_built" "$b/$testkit_jar"
+fi
+testkit_classes="$([ -n "$testkit_jar" ] && jar tf "$b/$testkit_jar" || true)"
+if ! grep -qx 'org/samplex/testkit/conformance/Conformance.class' <<< "$testkit_classes"; then
+  echo "gpu-bundle: samplex-testkit (org.samplex.testkit.conformance) is not on backend-cuda's test class path" >&2
+  exit 1
+fi
 # The runtime copy of backend-cuda must be this build's, not an older one in ~/.m2.
 cp "$cuda_jar" "$b/cli/target/modules/"
 
