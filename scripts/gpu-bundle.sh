@@ -69,6 +69,17 @@ for j in cli/target/samplex-cli-*.jar; do
 done
 [ -n "$cli_jar" ] && [ -d cli/target/modules ] || { echo "gpu-bundle: no CLI build in cli/target; run without --no-build" >&2; exit 1; }
 cp samplex "$b/samplex"
+# The launcher sources .mvn/jdk25.sh, which wants a full JDK 25 (javac); on the device JAVA_HOME is the bundle's
+# jlink'd runtime (java only), so the bundle carries a jdk25.sh that takes JAVA_HOME as it is.
+mkdir -p "$b/.mvn"
+cat > "$b/.mvn/jdk25.sh" <<'JDK'
+# GPU bundle: JAVA_HOME is the bundle's jlink'd runtime (no javac), set by scripts/gpu-check.sh.
+if [ ! -x "${JAVA_HOME-}/bin/java" ]; then
+  echo "samplex (gpu bundle): set JAVA_HOME to the bundle's jdk/ folder" >&2
+  exit 1
+fi
+export JAVA_HOME
+JDK
 cp "$cli_jar" "$b/cli/target/"
 cp cli/target/modules/*.jar "$b/cli/target/modules/"
 
