@@ -5,8 +5,9 @@
 #   samplex, cli/target/      the launcher and the CLI jar with its runtime jars (cli/target/modules), laid out as in
 #                             the repository so the real launcher runs them (SAMPLEX_NO_BUILD=1, JAVA_HOME=jdk)
 #   test/classes/             backend-cuda's test classes
-#   test/lib/                 its test-scoped jars that are not already in cli/target/modules (JUnit's own jars are
-#                             left out: the console launcher bundles them, and two copies of an engine clash)
+#   test/lib/                 its test-scoped jars that are not already in cli/target/modules, among them
+#                             samplex-testkit (the conformance suite and fixtures CudaBackendGpuTest runs; JUnit's own
+#                             jars are left out: the console launcher bundles them, and two copies of an engine clash)
 #   test/classpath.txt        the test class path, one entry per line, relative to the bundle root
 #   test/junit-platform-console-standalone.jar
 #   torch_qstr.py             the PyTorch reference (../shared does not travel to the device machine)
@@ -68,6 +69,17 @@ for j in cli/target/samplex-cli-*.jar; do
 done
 [ -n "$cli_jar" ] && [ -d cli/target/modules ] || { echo "gpu-bundle: no CLI build in cli/target; run without --no-build" >&2; exit 1; }
 cp samplex "$b/samplex"
+# The launcher sources .mvn/jdk25.sh, which wants a full JDK 25 (javac); on the device JAVA_HOME is the bundle's
+# jlink'd runtime (java only), so the bundle carries a jdk25.sh that takes JAVA_HOME as it is.
+mkdir -p "$b/.mvn"
+cat > "$b/.mvn/jdk25.sh" <<'JDK'
+# GPU bundle: JAVA_HOME is the bundle's jlink'd runtime (no javac), set by scripts/gpu-check.sh.
+if [ ! -x "${JAVA_HOME-}/bin/java" ]; then
+  echo "samplex (gpu bundle): set JAVA_HOME to the bundle's jdk/ folder" >&2
+  exit 1
+fi
+export JAVA_HOME
+JDK
 cp "$cli_jar" "$b/cli/target/"
 cp cli/target/modules/*.jar "$b/cli/target/modules/"
 
@@ -101,6 +113,18 @@ mvn_locked -o -pl backend-cuda dependency:build-classpath -Dmdep.includeScope=te
     fi
   done
 } > "$b/test/classpath.txt"
+# CudaBackendGpuTest needs the conformance suite: a bundle without the testkit jar would fail only on the device.
+testkit_jar="$(grep -m 1 '/samplex-testkit-[^/]*\.jar$' "$b/test/classpath.txt" || true)"
+# ... and this build's copy of it, not an older one in ~/.m2 (with --no-build).
+testkit_built="$(ls testkit/target/samplex-testkit-*.jar 2>/dev/null | grep -v -e '-sources.jar' -e '-tests.jar' | head -n 1 || true)"
+if [ -n "$testkit_jar" ] && [ -n "$testkit_built" ]; then
+  cp "$testkit_built" "$b/$testkit_jar"
+fi
+testkit_classes="$([ -n "$testkit_jar" ] && jar tf "$b/$testkit_jar" || true)"
+if ! grep -qx 'org/samplex/testkit/conformance/Conformance.class' <<< "$testkit_classes"; then
+  echo "gpu-bundle: samplex-testkit (org.samplex.testkit.conformance) is not on backend-cuda's test class path" >&2
+  exit 1
+fi
 # The runtime copy of backend-cuda must be this build's, not an older one in ~/.m2.
 cp "$cuda_jar" "$b/cli/target/modules/"
 

@@ -153,7 +153,8 @@ else
   t=$(budget 180)
   cp=$(sed "s|^|$bundle/|" "$bundle/test/classpath.txt" | paste -sd: -)
   say "gpu tests: backend-cuda, --include-tag gpu (limit ${t}s)..."
-  # The test jars run on the class path (the providers are also in META-INF/services), hence ALL-UNNAMED.
+  # The test jars (backend-cuda's test classes, samplex-testkit, the runtime jars) run on the class path (the
+  # providers are also in META-INF/services), hence ALL-UNNAMED.
   timeout -k 10 "$t" "$bundle/jdk/bin/java" -Xss4m --enable-native-access=ALL-UNNAMED \
     --add-modules jdk.incubator.vector --sun-misc-unsafe-memory-access=allow \
     -cp "$bundle/test/junit-platform-console-standalone.jar:$cp" \

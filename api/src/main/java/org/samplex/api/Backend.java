@@ -23,6 +23,17 @@ import org.samplex.api.rng.RngStream;
  *
  * <p>Ownership: the backend owns its handles, thread pools and workspaces and releases them on {@link #close};
  * buffers it allocated are owned by the caller, and closing the backend also releases any still open.
+ *
+ * <p>Writing one: extend {@link CheckedBackend}, which implements every method of this interface as a final entry
+ * point that checks its arguments (with the messages above, the same on every backend) and then calls a protected
+ * hook that only computes; {@link CheckedMemory} under it keeps the buffer bookkeeping and {@link AbstractBuffer}
+ * the buffers' lifecycle.
+ *
+ * <p>New kernel families: a family added after backends were written gets a {@code default} here (and a default hook
+ * in {@link CheckedBackend}) that throws {@link UnsupportedOperationException} naming the family
+ * ({@link KernelChecks#unsupported}), so a plug-in backend keeps compiling and fails only where a learner calls
+ * the family. The linear scan is such a family; {@link #biasActivationForward}, a fusion, defaults to its two
+ * unfused kernels instead.
  */
 public interface Backend extends AutoCloseable {
 
@@ -235,8 +246,7 @@ public interface Backend extends AutoCloseable {
      */
     default void scanForward(Buffer h, Buffer a, Buffer b, int batch, int positions, int channels,
                              boolean reverse) {
-        throw new UnsupportedOperationException("backend '" + name()
-                + "' does not implement the linear scan kernel family (scanForward, scanBackward)");
+        throw KernelChecks.unsupported(name(), "linear scan", "scanForward, scanBackward");
     }
 
     /**
@@ -253,8 +263,7 @@ public interface Backend extends AutoCloseable {
      */
     default void scanBackward(Buffer dA, Buffer dB, Buffer dH, Buffer a, Buffer h, int batch, int positions,
                               int channels, boolean reverse) {
-        throw new UnsupportedOperationException("backend '" + name()
-                + "' does not implement the linear scan kernel family (scanForward, scanBackward)");
+        throw KernelChecks.unsupported(name(), "linear scan", "scanForward, scanBackward");
     }
 
     // ---- loss and optimizer ----------------------------------------------------------------------------------------

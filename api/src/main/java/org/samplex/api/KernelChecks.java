@@ -136,6 +136,19 @@ public final class KernelChecks {
         }
     }
 
+    /**
+     * What a backend without a kernel family throws: the default of each family added to {@link Backend} after
+     * backends were written (and of its hook in {@link CheckedBackend}), so a plug-in backend keeps compiling and
+     * fails only where a learner calls the family.
+     *
+     * @param family  the family in words ("the linear scan")
+     * @param methods its methods ("scanForward, scanBackward")
+     */
+    public static UnsupportedOperationException unsupported(String backend, String family, String methods) {
+        return new UnsupportedOperationException("backend '" + backend + "' does not implement the " + family
+                + " kernel family (" + methods + ")");
+    }
+
     /** Each index in [0, tableRows). */
     public static void checkIndices(String what, int[] rows, int tableRows) {
         checkIndices(what, rows, 0, rows.length, tableRows);

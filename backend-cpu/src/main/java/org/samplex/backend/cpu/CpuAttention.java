@@ -14,7 +14,8 @@ import jdk.incubator.vector.FloatVector;
  *
  * <p>Allocation: none per call. The shape and buffers of the call are fields of this per-backend object (calls on a
  * backend are serial), read by one reusable task per direction; a task's packed K^T and V^T, its rows and its dK
- * and dV sums live in its thread's {@link CpuScratch}. {@link HostKernels} checked that B * N * H * hd fits an int.
+ * and dV sums live in its thread's {@link CpuScratch}. {@link org.samplex.api.CheckedBackend} checked that
+ * B * N * H * hd fits an int.
  */
 final class CpuAttention {
     private final CpuParallel par;

@@ -14,16 +14,16 @@ import org.samplex.api.rng.RngStream;
  * thread count nor on the vector width (see {@link CpuVec}); reductions across rows use fixed-size chunks summed in
  * chunk order. So the same inputs give the same bits for any thread count, not only for the same one.
  *
- * <p>Arguments are validated by {@link HostKernels}, as for the reference, before anything is written. The kernels
- * live in the package-private Cpu* helpers, one object of each per backend; the hooks here hand them arrays and
- * offsets.
+ * <p>Arguments are validated by api's {@link org.samplex.api.CheckedBackend}, as for the reference, before anything
+ * is written. The kernels live in the package-private Cpu* helpers, one object of each per backend; the hooks here
+ * hand them arrays and offsets.
  *
  * <p>Allocation: once the JIT has compiled them, kernel calls allocate nothing on the Java heap (AllocationTest):
  * each helper keeps the call's arguments in its fields and hands the pool a task object made with it, scratch
  * arrays are per thread or per backend and are kept, and the pool reuses its threads and job state. This relies on
  * calls on a backend coming from one thread at a time, as a training loop makes them.
  */
-final class CpuBackend extends HostKernels {
+final class CpuBackend extends HostBackend {
     private final CpuParallel par;
     private final CpuGemm gemm;
     private final CpuPointwise pointwise;
@@ -56,7 +56,7 @@ final class CpuBackend extends HostKernels {
     }
 
     @Override
-    void releaseResources() {
+    protected void releaseResources() {
         par.shutdown();
     }
 
@@ -173,12 +173,9 @@ final class CpuBackend extends HostKernels {
 
     @Override
     protected void attentionBackwardKernel(HostBuffer dQ, HostBuffer dK, HostBuffer dV, HostBuffer dOut,
-                                           HostBuffer q, HostBuffer k, HostBuffer v, HostBuffer lse,
+                                           HostBuffer q, HostBuffer k, HostBuffer v, HostBuffer out, HostBuffer lse,
                                            int batch, int positions, int heads, int headWidth, double scale,
                                            boolean causal) {
-        if (dQ == null && dK == null && dV == null) {
-            return;
-        }
         attention.backward(dQ, dK, dV, dOut, q, k, v, lse, batch, positions, heads, headWidth, scale, causal);
     }
 

@@ -1,29 +1,27 @@
 package org.samplex.backend.cpu;
 
+import org.samplex.api.AbstractBuffer;
 import org.samplex.api.Buffer;
 import org.samplex.api.DType;
-import org.samplex.api.KernelChecks;
 
 /**
  * A buffer in Java heap arrays: exactly one of {@link #f}, {@link #d}, {@link #i} is non-null, chosen by the
- * type. Views share the root's array and its closed flag. Heap memory is still released explicitly: closing a
- * root drops the array and updates the backend's live counts, so leak tests mean the same as on a GPU.
+ * type. Views share the root's array and its closed flag ({@link AbstractBuffer}). Heap memory is still released
+ * explicitly: closing a root drops the array and updates the backend's live counts, so leak tests mean the same as
+ * on a GPU.
  */
-final class HostBuffer implements Buffer {
+final class HostBuffer extends AbstractBuffer {
     final HostBackend owner;
-    final HostBuffer root;
     final DType type;
     final int offset;
     final int length;
     float[] f;
     double[] d;
     int[] i;
-    private boolean closed;
 
     /** A new root of {@code length} zeroed elements. */
     HostBuffer(HostBackend owner, DType type, int length) {
         this.owner = owner;
-        this.root = this;
         this.type = type;
         this.offset = 0;
         this.length = length;
@@ -34,15 +32,16 @@ final class HostBuffer implements Buffer {
         }
     }
 
-    private HostBuffer(HostBuffer root, int offset, int length) {
-        this.owner = root.owner;
-        this.root = root;
-        this.type = root.type;
-        this.offset = offset;
+    /** A view of {@code length} elements from element {@code offset} of {@code of}. */
+    private HostBuffer(HostBuffer of, int offset, int length) {
+        super(of);
+        this.owner = of.owner;
+        this.type = of.type;
+        this.offset = of.offset + offset;
         this.length = length;
-        this.f = root.f;
-        this.d = root.d;
-        this.i = root.i;
+        this.f = of.f;
+        this.d = of.d;
+        this.i = of.i;
     }
 
     @Override
@@ -56,29 +55,12 @@ final class HostBuffer implements Buffer {
     }
 
     @Override
-    public Buffer slice(long off, long len) {
-        ensureOpen();
-        KernelChecks.sliceRange(off, len, length);
-        return new HostBuffer(root, offset + (int) off, (int) len);
+    protected Buffer view(long off, long len) {
+        return new HostBuffer(this, (int) off, (int) len);
     }
 
     @Override
-    public boolean isClosed() {
-        return root.closed;
-    }
-
-    void ensureOpen() {
-        if (root.closed) {
-            throw new IllegalStateException("buffer is closed");
-        }
-    }
-
-    @Override
-    public void close() {
-        if (root != this || closed) {
-            return;
-        }
-        closed = true;
+    protected void release() {
         f = null;
         d = null;
         i = null;
@@ -87,6 +69,6 @@ final class HostBuffer implements Buffer {
 
     @Override
     public String toString() {
-        return "HostBuffer[" + type + " x " + length + (root == this ? "" : " @" + offset) + "]";
+        return "HostBuffer[" + type + " x " + length + (isRoot() ? "" : " @" + offset) + "]";
     }
 }

@@ -10,11 +10,11 @@ import org.samplex.api.rng.RngStream;
  * to be read rather than to be fast. Every other backend is checked against it, and it is itself checked by
  * central finite differences, so each loop follows the equation in the Backend Javadoc as literally as it can.
  *
- * <p>Arguments are validated by {@link HostKernels}, as for the cpu backend, before anything is written; the hooks
- * here only compute. The attention and recurrent cells live in {@link ReferenceSequenceKernels}, the indexing and
- * layout kernels in {@link ReferenceLayoutKernels}.
+ * <p>Arguments are validated by api's {@link org.samplex.api.CheckedBackend}, as for the cpu backend, before
+ * anything is written; the hooks here only compute. The attention and recurrent cells live in
+ * {@link ReferenceSequenceKernels}, the indexing and layout kernels in {@link ReferenceLayoutKernels}.
  */
-final class ReferenceBackend extends HostKernels {
+final class ReferenceBackend extends HostBackend {
 
     ReferenceBackend() {
         super("reference", DType.FLOAT64);
@@ -240,7 +240,7 @@ final class ReferenceBackend extends HostKernels {
 
     @Override
     protected void attentionBackwardKernel(HostBuffer dQ, HostBuffer dK, HostBuffer dV, HostBuffer dOut,
-                                           HostBuffer q, HostBuffer k, HostBuffer v, HostBuffer lse,
+                                           HostBuffer q, HostBuffer k, HostBuffer v, HostBuffer out, HostBuffer lse,
                                            int batch, int positions, int heads, int headWidth, double scale,
                                            boolean causal) {
         ReferenceSequenceKernels.attentionBackward(dQ, dK, dV, dOut, q, k, v, lse, batch, positions, heads,

@@ -19,14 +19,14 @@ import org.samplex.api.Backend;
 import org.samplex.api.BackendOptions;
 import org.samplex.api.BackendProvider;
 import org.samplex.api.Services;
-import org.samplex.backend.cpu.conformance.Conformance;
-import org.samplex.backend.cpu.conformance.KernelCase;
-import org.samplex.backend.cpu.conformance.KernelCatalog;
+import org.samplex.testkit.conformance.Conformance;
+import org.samplex.testkit.conformance.KernelCase;
+import org.samplex.testkit.conformance.KernelCatalog;
 
 /**
  * Every backend found by the service loader, other than the reference, against the reference on every catalog
  * case (tolerances derived in {@link Conformance}); and bit-identical results across repeated runs at the same
- * thread count. Today that is {@code cpu}; backend-cuda runs {@link Conformance} from this module's test jar.
+ * thread count. Today that is {@code cpu}; backend-cuda runs the same {@link Conformance} from samplex-testkit.
  */
 class ConformanceTest {
     /** Worst error / tolerance per backend setting and case, written to target/conformance.md. */

@@ -22,11 +22,11 @@ import org.samplex.api.tape.Arena;
 import org.samplex.api.tape.Parameters;
 import org.samplex.api.tape.Tape;
 import org.samplex.api.tape.Tensor;
-import org.samplex.backend.cpu.conformance.CaseRun;
-import org.samplex.backend.cpu.conformance.KernelCase;
-import org.samplex.backend.cpu.conformance.KernelCase.Operand;
-import org.samplex.backend.cpu.conformance.KernelCase.Role;
-import org.samplex.backend.cpu.conformance.KernelCatalog;
+import org.samplex.testkit.conformance.CaseRun;
+import org.samplex.testkit.conformance.KernelCase;
+import org.samplex.testkit.conformance.KernelCase.Operand;
+import org.samplex.testkit.conformance.KernelCase.Role;
+import org.samplex.testkit.conformance.KernelCatalog;
 
 /**
  * Central finite differences against every backward of the reference backend, kernel by kernel and through the

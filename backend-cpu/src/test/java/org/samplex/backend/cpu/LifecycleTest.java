@@ -15,10 +15,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.samplex.api.Activation;
 import org.samplex.api.Backend;
-import org.samplex.api.BackendOptions;
 import org.samplex.api.Buffer;
 import org.samplex.api.DType;
-import org.samplex.api.Services;
 import org.samplex.api.learn.AdamW;
 import org.samplex.api.learn.AdamWConfig;
 import org.samplex.api.rng.RngStream;
@@ -27,6 +25,7 @@ import org.samplex.api.tape.Ops;
 import org.samplex.api.tape.Parameters;
 import org.samplex.api.tape.Tape;
 import org.samplex.api.tape.Tensor;
+import org.samplex.testkit.Fixtures;
 
 /** Ownership and lifetimes on both host backends: closing, use after close, leaks, argument errors. */
 class LifecycleTest {
@@ -36,7 +35,7 @@ class LifecycleTest {
     }
 
     private static Backend open(String name) {
-        return Services.discover().backend(name).open(BackendOptions.threads(2));
+        return Fixtures.open(name);
     }
 
     @ParameterizedTest

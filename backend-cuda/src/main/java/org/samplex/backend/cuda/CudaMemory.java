@@ -1,43 +1,29 @@
 package org.samplex.backend.cuda;
 
-import static org.samplex.api.KernelChecks.positive;
-
-import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.Set;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
-import org.samplex.api.Backend;
 import org.samplex.api.Buffer;
+import org.samplex.api.CheckedBackend;
 import org.samplex.api.DType;
+import org.samplex.api.KernelChecks;
 import org.samplex.api.rng.RngStream;
 
 /**
- * What the cuda backend does about memory: device buffers and their bookkeeping, host and device copies, the
- * fills, the buffer argument checks (with the host backends' messages) and closing. {@link CudaBackend} adds the
- * kernels.
+ * What the cuda backend does about memory: device buffers, host and device copies, the fills and closing the device.
+ * The argument checks (the host backends' messages) and the buffer bookkeeping are api's {@link CheckedBackend};
+ * {@link CudaBackend} adds the kernels.
  */
-abstract class CudaMemory implements Backend {
+abstract class CudaMemory extends CheckedBackend<CudaBuffer> {
     static final int THREADS = 256;
     private static final int MAX_BLOCKS = 1 << 20;
 
     final CudaDevice device;
-    private final Set<CudaBuffer> live = Collections.newSetFromMap(new IdentityHashMap<>());
-    private long liveBytes;
-    private boolean closed;
+    /** The indices the last {@link #checkIndices} read to the host, for the gather hook that follows it. */
+    int[] checkedIndices;
 
     CudaMemory(CudaDevice device) {
+        super("cuda", DType.FLOAT32);
         this.device = device;
-    }
-
-    @Override
-    public String name() {
-        return "cuda";
-    }
-
-    @Override
-    public DType dtype() {
-        return DType.FLOAT32;
     }
 
     @Override
@@ -46,15 +32,7 @@ abstract class CudaMemory implements Backend {
     }
 
     @Override
-    public Buffer allocate(DType type, long length) {
-        ensureOpen();
-        if (type != DType.FLOAT32 && type != DType.INT32) {
-            throw new IllegalArgumentException("backend 'cuda' allocates FLOAT32 or INT32, not " + type);
-        }
-        if (length <= 0 || length > Integer.MAX_VALUE - 64) {
-            throw new IllegalArgumentException("buffer length must be in [1, " + (Integer.MAX_VALUE - 64)
-                    + "], got " + length);
-        }
+    protected final CudaBuffer allocateKernel(DType type, long length) {
         long block = device.allocate(length * type.bytes());
         try {
             device.set32(block, 0, length);
@@ -62,67 +40,25 @@ abstract class CudaMemory implements Backend {
             device.free(block);
             throw e;
         }
-        CudaBuffer b = new CudaBuffer(this, type, length, block);
-        synchronized (this) {
-            live.add(b);
-            liveBytes += b.bytes();
-        }
-        return b;
+        return new CudaBuffer(this, type, length, block);
     }
 
     /** Called by a root buffer's close: frees its block (unless the backend already released everything). */
-    void released(CudaBuffer b, long block) {
-        synchronized (this) {
-            if (!live.remove(b)) {
-                return;
-            }
-            liveBytes -= b.bytes();
+    final void released(CudaBuffer b, long block) {
+        if (forget(b)) {
+            device.free(block);
         }
-        device.free(block);
     }
 
     @Override
-    public synchronized long liveBuffers() {
-        return live.size();
-    }
-
-    @Override
-    public synchronized long liveBytes() {
-        return liveBytes;
+    protected final CudaBuffer owned(Buffer b) {
+        return b instanceof CudaBuffer cb && cb.owner == this ? cb : null;
     }
 
     /** Device memory in use on the whole device (cuMemGetInfo), for leak tests. */
     long deviceMemoryInUse() {
         ensureOpen();
         return device.memoryInUse();
-    }
-
-    // ---- argument checks --------------------------------------------------------------------------------------
-
-    /** The buffer as this backend's, open, of the given type and at least {@code need} elements. */
-    final CudaBuffer arg(String what, Buffer b, DType type, long need) {
-        ensureOpen();
-        if (!(b instanceof CudaBuffer cb) || cb.owner != this) {
-            throw new IllegalArgumentException(what + ": buffer " + b + " does not belong to backend 'cuda'");
-        }
-        cb.ensureOpen();
-        if (cb.type != type) {
-            throw new IllegalArgumentException(what + ": expected " + type + ", got " + cb.type);
-        }
-        if (cb.length < need) {
-            throw new IllegalArgumentException(what + ": needs " + need + " elements, buffer has " + cb.length);
-        }
-        return cb;
-    }
-
-    /** A FLOAT32 argument. */
-    final CudaBuffer arg(String what, Buffer b, long need) {
-        return arg(what, b, DType.FLOAT32, need);
-    }
-
-    /** A FLOAT32 argument that may be null (an unneeded gradient). */
-    final CudaBuffer optional(String what, Buffer b, long need) {
-        return b == null ? null : arg(what, b, DType.FLOAT32, need);
     }
 
     /** The device address of a buffer, 0 for null (kernels skip null gradients). */
@@ -143,125 +79,98 @@ abstract class CudaMemory implements Backend {
     // ---- copies -----------------------------------------------------------------------------------------------
 
     @Override
-    public void copyFromHost(Buffer dst, float[] src) {
-        CudaBuffer b = exact("copyFromHost dst", dst, DType.FLOAT32, src.length);
+    protected final void copyFromHostKernel(CudaBuffer dst, float[] src) {
         try (FloatPointer host = new FloatPointer(src)) {
-            device.toDevice(b.address(), host, b.bytes());
+            device.toDevice(dst.address(), host, dst.bytes());
         }
     }
 
     @Override
-    public void copyFromHost(Buffer dst, double[] src) {
-        CudaBuffer b = exact("copyFromHost dst", dst, DType.FLOAT32, src.length);
+    protected final void copyFromHostKernel(CudaBuffer dst, double[] src) {
         float[] rounded = new float[src.length];
         for (int k = 0; k < src.length; k++) {
             rounded[k] = (float) src[k];
         }
-        try (FloatPointer host = new FloatPointer(rounded)) {
-            device.toDevice(b.address(), host, b.bytes());
-        }
+        copyFromHostKernel(dst, rounded);
     }
 
     @Override
-    public void copyFromHost(Buffer dst, int[] src) {
-        CudaBuffer b = exact("copyFromHost", dst, DType.INT32, src.length);
+    protected final void copyFromHostKernel(CudaBuffer dst, int[] src) {
         try (IntPointer host = new IntPointer(src)) {
-            device.toDevice(b.address(), host, b.bytes());
+            device.toDevice(dst.address(), host, dst.bytes());
         }
     }
 
     @Override
-    public void copyToHost(Buffer src, float[] dst) {
-        CudaBuffer b = exact("copyToHost src", src, DType.FLOAT32, dst.length);
+    protected final void copyToHostKernel(CudaBuffer src, float[] dst) {
         try (FloatPointer host = new FloatPointer(dst.length)) {
-            device.toHost(host, b.address(), b.bytes());
+            device.toHost(host, src.address(), src.bytes());
             host.get(dst);
         }
     }
 
     @Override
-    public void copyToHost(Buffer src, double[] dst) {
+    protected final void copyToHostKernel(CudaBuffer src, double[] dst) {
         float[] values = new float[dst.length];
-        copyToHost(src, values);
+        copyToHostKernel(src, values);
         for (int k = 0; k < dst.length; k++) {
             dst[k] = values[k];
         }
     }
 
     @Override
-    public void copyToHost(Buffer src, int[] dst) {
-        CudaBuffer b = exact("copyToHost", src, DType.INT32, dst.length);
+    protected final void copyToHostKernel(CudaBuffer src, int[] dst) {
         try (IntPointer host = new IntPointer(dst.length)) {
-            device.toHost(host, b.address(), b.bytes());
+            device.toHost(host, src.address(), src.bytes());
             host.get(dst);
         }
     }
 
-    /** Device-to-host copy of the first n ints of an INT32 buffer (indices checked on the host). */
-    final int[] readInts(CudaBuffer b, int n) {
-        int[] out = new int[n];
-        try (IntPointer host = new IntPointer(n)) {
-            device.toHost(host, b.address(), 4L * n);
-            host.get(out);
-        }
-        return out;
-    }
-
     @Override
-    public void copy(Buffer dst, Buffer src) {
-        CudaBuffer s = arg("copy src", src, src == null ? DType.FLOAT32 : src.dtype(), 1);
-        CudaBuffer t = arg("copy dst", dst, s.type, s.length);
-        sameLength("copy", t, s.length);
-        device.deviceToDevice(t.address(), s.address(), s.bytes());
+    protected final void copyKernel(CudaBuffer dst, CudaBuffer src) {
+        device.deviceToDevice(dst.address(), src.address(), src.bytes());
     }
 
-    private CudaBuffer exact(String what, Buffer b, DType type, int n) {
-        CudaBuffer cb = arg(what, b, type, n);
-        sameLength(what, cb, n);
-        return cb;
-    }
-
-    private static void sameLength(String what, CudaBuffer b, long n) {
-        if (b.length != n) {
-            throw new IllegalArgumentException(what + ": buffer has " + b.length + " elements, host array " + n);
+    /** Reads the first n indices to the host (kept in {@link #checkedIndices}) and checks them there. */
+    @Override
+    protected final void checkIndices(String what, CudaBuffer index, int n, int tableRows) {
+        int[] indices = new int[n];
+        try (IntPointer host = new IntPointer(n)) {
+            device.toHost(host, index.address(), 4L * n);
+            host.get(indices);
         }
+        KernelChecks.checkIndices(what, indices, tableRows);
+        checkedIndices = indices;
     }
 
     // ---- fill and random numbers --------------------------------------------------------------------------
 
     @Override
-    public final void fill(Buffer dst, double value) {
-        if (dst != null && dst.dtype() == DType.INT32) {
-            CudaBuffer t = arg("fill dst", dst, DType.INT32, 1);
-            if (value != (int) value) {
-                throw new IllegalArgumentException("fill value: an INT32 buffer takes an integer, got " + value);
-            }
-            device.set32(t.address(), (int) value, t.length);
-            return;
-        }
-        CudaBuffer t = arg("fill dst", dst, 1);
-        device.set32(t.address(), Float.floatToRawIntBits((float) value), t.length);
+    protected final void fillKernel(CudaBuffer dst, double value) {
+        device.set32(dst.address(), Float.floatToRawIntBits((float) value), dst.length);
     }
 
     @Override
-    public final void fillUniform(Buffer dst, RngStream stream, long substream, double lo, double hi) {
-        CudaBuffer t = arg("fillUniform dst", dst, 1);
-        run("random", "fill_uniform", (t.length + 3) / 4, t.address(), t.length, stream.k0(), stream.k1(), substream,
-                lo, hi);
+    protected final void fillIntKernel(CudaBuffer dst, int value) {
+        device.set32(dst.address(), value, dst.length);
     }
 
     @Override
-    public final void fillNormal(Buffer dst, RngStream stream, long substream, double mean, double std) {
-        CudaBuffer t = arg("fillNormal dst", dst, 1);
-        run("random", "fill_normal", (t.length + 1) / 2, t.address(), t.length, stream.k0(), stream.k1(), substream,
-                mean, std);
+    protected final void fillUniformKernel(CudaBuffer dst, RngStream stream, long substream, double lo, double hi) {
+        run("random", "fill_uniform", (dst.length + 3) / 4, dst.address(), dst.length, stream.k0(), stream.k1(),
+                substream, lo, hi);
     }
 
     @Override
-    public final void fillUniformInt(Buffer dst, RngStream stream, long substream, int bound) {
-        CudaBuffer t = arg("fillUniformInt dst", dst, DType.INT32, 1);
-        positive("fillUniformInt bound", bound);
-        run("random", "fill_uniform_int", (t.length + 3) / 4, t.address(), t.length, stream.k0(), stream.k1(),
+    protected final void fillNormalKernel(CudaBuffer dst, RngStream stream, long substream, double mean,
+                                          double std) {
+        run("random", "fill_normal", (dst.length + 1) / 2, dst.address(), dst.length, stream.k0(), stream.k1(),
+                substream, mean, std);
+    }
+
+    @Override
+    protected final void fillUniformIntKernel(CudaBuffer dst, RngStream stream, long substream, int bound) {
+        run("random", "fill_uniform_int", (dst.length + 3) / 4, dst.address(), dst.length, stream.k0(), stream.k1(),
                 substream, bound);
     }
 
@@ -273,30 +182,9 @@ abstract class CudaMemory implements Backend {
         device.synchronize();
     }
 
-    final void ensureOpen() {
-        if (closed) {
-            throw new IllegalStateException("backend 'cuda' is closed");
-        }
-    }
-
+    /** Closes the device once the buffers still open have been freed. */
     @Override
-    public final void close() {
-        CudaBuffer[] open;
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            open = live.toArray(CudaBuffer[]::new);
-        }
-        try {
-            for (CudaBuffer b : open) {
-                b.close();
-            }
-        } finally {
-            synchronized (this) {
-                closed = true;
-            }
-            device.close();
-        }
+    protected final void releaseResources() {
+        device.close();
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.samplex.testkit.Fixtures.TINY;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -27,10 +28,10 @@ import org.samplex.api.learn.LearnerProvider;
 import org.samplex.api.learn.TaskShape;
 import org.samplex.api.tape.Arena;
 import org.samplex.api.tape.Tape;
-import org.samplex.backend.cpu.conformance.Conformance;
-import org.samplex.backend.cpu.conformance.KernelCase;
-import org.samplex.backend.cpu.conformance.KernelCatalog;
-import org.samplex.backend.cpu.conformance.LearnerChecks;
+import org.samplex.testkit.conformance.Conformance;
+import org.samplex.testkit.conformance.KernelCase;
+import org.samplex.testkit.conformance.KernelCatalog;
+import org.samplex.testkit.conformance.LearnerChecks;
 
 /**
  * The cuda backend on a real GPU: the shared conformance suite against the reference, determinism, whole-model
@@ -39,7 +40,6 @@ import org.samplex.backend.cpu.conformance.LearnerChecks;
  */
 @Tag("gpu")
 class CudaBackendGpuTest {
-    private static final TaskShape TINY = new TaskShape(3, 4, 2, 1);
 
     private static Probe probe;
 

@@ -5,29 +5,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.samplex.testkit.Fixtures.TINY;
+import static org.samplex.testkit.Fixtures.open;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.samplex.api.Backend;
-import org.samplex.api.BackendOptions;
 import org.samplex.api.Services;
 import org.samplex.api.config.Config;
 import org.samplex.api.learn.Learner;
 import org.samplex.api.learn.LearnerProvider;
 import org.samplex.api.learn.TaskShape;
-import org.samplex.backend.cpu.conformance.LearnerChecks;
+import org.samplex.testkit.conformance.LearnerChecks;
 
 class MlpTest {
-    private static final TaskShape SHAPE = new TaskShape(3, 4, 2, 1);
     private static final int BATCH = 2;
 
     private final Services services = Services.discover();
     private final LearnerProvider provider = services.learner("mlp");
     private final Config tiny = provider.schema().validate(Map.of("width1", 5, "width2", 4));
-
-    private static Backend open(String name) {
-        return Services.discover().backend(name).open(BackendOptions.threads(2));
-    }
 
     @Test
     void shapesFollowThePaperByDefault() {
@@ -49,14 +45,14 @@ class MlpTest {
 
     @Test
     void wholeModelGradientMatchesFiniteDifferences() {
-        double worst = LearnerChecks.maxGradientError(provider, SHAPE, tiny, BATCH, 11);
+        double worst = LearnerChecks.maxGradientError(provider, TINY, tiny, BATCH, 11);
         assertTrue(worst < 1e-6, "max relative error " + worst);
     }
 
     @Test
     void cpuMatchesReferenceAfterThreeAdamWSteps() {
-        var ref = LearnerChecks.afterSteps("reference", 1, provider, SHAPE, tiny, BATCH, 3, 5);
-        var cpu = LearnerChecks.afterSteps("cpu", 2, provider, SHAPE, tiny, BATCH, 3, 5);
+        var ref = LearnerChecks.afterSteps("reference", 1, provider, TINY, tiny, BATCH, 3, 5);
+        var cpu = LearnerChecks.afterSteps("cpu", 2, provider, TINY, tiny, BATCH, 3, 5);
         // float32 rounding (u = 6e-8) of ~20-term sums gives ~1e-6 relative error per step; Adam's normalization
         // can amplify it where a gradient is near 0, so allow 1e-4 (a wrong kernel gives O(1) differences).
         assertEquals(ref.loss(), cpu.loss(), 1e-4 * ref.loss());
@@ -66,8 +62,8 @@ class MlpTest {
 
     @Test
     void sameSeedSameBackendGivesIdenticalParameters() {
-        try (Backend be = open("cpu"); Learner a = provider.create(SHAPE, tiny, be, 9);
-             Learner b = provider.create(SHAPE, tiny, be, 9); Learner c = provider.create(SHAPE, tiny, be, 10)) {
+        try (Backend be = open("cpu"); Learner a = provider.create(TINY, tiny, be, 9);
+             Learner b = provider.create(TINY, tiny, be, 9); Learner c = provider.create(TINY, tiny, be, 10)) {
             assertArrayEquals(a.parameters().valuesToHost(), b.parameters().valuesToHost());
             assertTrue(a.parameters().valuesToHost()[0] != c.parameters().valuesToHost()[0]);
         }
@@ -81,7 +77,7 @@ class MlpTest {
 
     @Test
     void aFailedInitializationClosesTheParameters() {
-        var seen = LearnerChecks.failedInitialization(provider, SHAPE, tiny);
+        var seen = LearnerChecks.failedInitialization(provider, TINY, tiny);
         IllegalStateException e = assertInstanceOf(IllegalStateException.class, seen.thrown());
         assertEquals("fill refused", e.getMessage());
         assertTrue(seen.allocated() > 0);

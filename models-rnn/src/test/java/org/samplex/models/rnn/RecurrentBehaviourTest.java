@@ -3,6 +3,7 @@ package org.samplex.models.rnn;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.samplex.testkit.Fixtures.TINY;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -12,14 +13,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.samplex.api.Backend;
 import org.samplex.api.learn.Learner;
 import org.samplex.api.learn.TaskShape;
-import org.samplex.backend.cpu.conformance.LearnerChecks;
+import org.samplex.testkit.Fixtures;
+import org.samplex.testkit.conformance.LearnerChecks;
 
 /**
  * What the recurrent learners compute: PyTorch's equations, gradients that match finite differences, the same
  * training trajectory on the cpu and reference backends, and a readout that sees both directions.
  */
 class RecurrentBehaviourTest {
-    private static final TaskShape TINY = new TaskShape(3, 4, 2, 1);
     private static final int BATCH = 2;
 
     @ParameterizedTest(name = "{0} bidirectional={1}")
@@ -29,12 +30,12 @@ class RecurrentBehaviourTest {
         int hidden = 5;
         int batch = 3;
         double[] x = LearnerChecks.Data.random(shape, batch, new SplittableRandom(4)).input();
-        try (Backend be = RnnTesting.open("reference");
+        try (Backend be = Fixtures.open("reference");
              Learner m = RnnTesting.provider(variant).create(shape, RnnTesting.config(variant, hidden, bidirectional),
                      be, 8)) {
             double[] expected = new HostRecurrent(variant, m.parameters(), hidden, bidirectional)
                     .predict(x, batch, shape.positions(), shape.inputWidth());
-            double[] actual = RnnTesting.predict(m, be, shape, x, batch);
+            double[] actual = Fixtures.predict(m, be, shape, x, batch);
             assertArrayEquals(expected, actual, 1e-12);
         }
     }
@@ -77,11 +78,11 @@ class RecurrentBehaviourTest {
             }
         }
         for (boolean bidirectional : new boolean[] {true, false}) {
-            try (Backend be = RnnTesting.open("reference");
+            try (Backend be = Fixtures.open("reference");
                  Learner m = RnnTesting.provider("gru").create(shape, RnnTesting.config("gru", 6, bidirectional),
                          be, 2)) {
-                double[] before = RnnTesting.predict(m, be, shape, x, batch);
-                double[] after = RnnTesting.predict(m, be, shape, changed, batch);
+                double[] before = Fixtures.predict(m, be, shape, x, batch);
+                double[] after = Fixtures.predict(m, be, shape, changed, batch);
                 for (int b = 0; b < batch; b++) {
                     double first = Math.abs(after[b * n] - before[b * n]);
                     double last = Math.abs(after[b * n + n - 1] - before[b * n + n - 1]);

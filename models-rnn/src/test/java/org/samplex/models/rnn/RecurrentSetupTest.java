@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.samplex.testkit.Fixtures.PAPER;
+import static org.samplex.testkit.Fixtures.TINY;
 
 import java.util.List;
 import java.util.Map;
@@ -17,17 +19,16 @@ import org.samplex.api.learn.Learner;
 import org.samplex.api.learn.LearnerProvider;
 import org.samplex.api.learn.TaskShape;
 import org.samplex.api.tape.Parameters;
-import org.samplex.backend.cpu.conformance.LearnerChecks;
+import org.samplex.testkit.Fixtures;
+import org.samplex.testkit.conformance.LearnerChecks;
 
 /** Parameter layout, sizes, initialization, seeding and config validation of the recurrent learners. */
 class RecurrentSetupTest {
-    private static final TaskShape PAPER = new TaskShape(8, 30, 10, 1);
-    private static final TaskShape TINY = new TaskShape(3, 4, 2, 1);
 
     @Test
     void gruDefaultsFollowThePaperWithPyTorchNames() {
         LearnerProvider gru = RnnTesting.provider("gru");
-        try (Backend be = RnnTesting.open("reference");
+        try (Backend be = Fixtures.open("reference");
              Learner m = gru.create(PAPER, gru.schema().defaults(), be, 1)) {
             Parameters p = m.parameters();
             assertEquals(List.of("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0",
@@ -47,7 +48,7 @@ class RecurrentSetupTest {
     @Test
     void hiddenDefaultGrowsWithPointers() {
         LearnerProvider gru = RnnTesting.provider("gru");
-        try (Backend be = RnnTesting.open("cpu");
+        try (Backend be = Fixtures.open("cpu");
              Learner m = gru.create(new TaskShape(8, 50, 10, 2), gru.schema().defaults(), be, 1)) {
             assertArrayEquals(new int[] {3000, 1000}, m.parameters().slot("weight_hh_l0_reverse").shape());
             assertArrayEquals(new int[] {1, 2000}, m.parameters().slot("readout.weight").shape());
@@ -64,7 +65,7 @@ class RecurrentSetupTest {
             case "lstm" -> 4;
             default -> 1;
         };
-        try (Backend be = RnnTesting.open("reference");
+        try (Backend be = Fixtures.open("reference");
              Learner m = RnnTesting.provider(variant).create(TINY, RnnTesting.config(variant, 5, false), be, 1)) {
             Parameters p = m.parameters();
             assertArrayEquals(new int[] {gates * 5, 4}, p.slot("weight_ih_l0").shape());
@@ -78,7 +79,7 @@ class RecurrentSetupTest {
     @ValueSource(strings = {"gru", "lstm", "relu"})
     void initializationIsUniformWithPyTorchBounds(String variant) {
         int hidden = 7;
-        try (Backend be = RnnTesting.open("reference");
+        try (Backend be = Fixtures.open("reference");
              Learner m = RnnTesting.provider(variant).create(TINY, RnnTesting.config(variant, hidden, true), be, 3)) {
             Parameters p = m.parameters();
             double[] w = p.valuesToHost();
@@ -114,7 +115,7 @@ class RecurrentSetupTest {
     void sameSeedGivesIdenticalParameters() {
         LearnerProvider gru = RnnTesting.provider("gru");
         var config = RnnTesting.config("gru", 6, true);
-        try (Backend be = RnnTesting.open("cpu"); Learner a = gru.create(TINY, config, be, 9);
+        try (Backend be = Fixtures.open("cpu"); Learner a = gru.create(TINY, config, be, 9);
              Learner b = gru.create(TINY, config, be, 9); Learner c = gru.create(TINY, config, be, 10)) {
             assertArrayEquals(a.parameters().valuesToHost(), b.parameters().valuesToHost());
             assertTrue(a.parameters().valuesToHost()[0] != c.parameters().valuesToHost()[0]);

@@ -2,18 +2,11 @@ package org.samplex.models.rnn;
 
 import java.util.HashMap;
 import java.util.Map;
-import org.samplex.api.Backend;
-import org.samplex.api.BackendOptions;
 import org.samplex.api.Services;
 import org.samplex.api.config.Config;
-import org.samplex.api.learn.Learner;
 import org.samplex.api.learn.LearnerProvider;
-import org.samplex.api.learn.TaskShape;
-import org.samplex.api.tape.Arena;
-import org.samplex.api.tape.Tape;
-import org.samplex.api.tape.Tensor;
 
-/** Shared test fixtures: learner variants by short name, backends, and a plain forward pass. */
+/** The recurrent learner variants by short name (backends and a forward pass: testkit's Fixtures). */
 final class RnnTesting {
     private RnnTesting() {
     }
@@ -34,22 +27,5 @@ final class RnnTesting {
             values.put("nonlinearity", variant);
         }
         return provider(variant).schema().validate(values);
-    }
-
-    static Backend open(String name) {
-        return Services.discover().backend(name).open(BackendOptions.threads(2));
-    }
-
-    /** Predictions (B*N) of {@code model} for inputs x (B*N*D), without recording a backward. */
-    static double[] predict(Learner model, Backend be, TaskShape shape, double[] x, int batch) {
-        try (Arena arena = new Arena(be)) {
-            Tape tape = new Tape(be, arena).gradEnabled(false);
-            var in = arena.allocate(x.length);
-            be.copyFromHost(in, x);
-            Tensor pred = model.forward(tape, Tensor.constant(in, batch, shape.positions(), shape.inputWidth()));
-            double[] out = new double[batch * shape.positions()];
-            be.copyToHost(pred.value(), out);
-            return out;
-        }
     }
 }

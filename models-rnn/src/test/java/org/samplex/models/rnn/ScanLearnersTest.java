@@ -18,7 +18,8 @@ import org.samplex.api.config.Config;
 import org.samplex.api.learn.Learner;
 import org.samplex.api.learn.LearnerProvider;
 import org.samplex.api.learn.TaskShape;
-import org.samplex.backend.cpu.conformance.LearnerChecks;
+import org.samplex.testkit.Fixtures;
+import org.samplex.testkit.conformance.LearnerChecks;
 
 /**
  * The scan learners {@code mamba} and {@code mingru}: their forward against the equations written out position by
@@ -49,11 +50,11 @@ class ScanLearnersTest {
         TaskShape shape = new TaskShape(6, 3, 2, 1); // N = 6 > the convolution's width 4
         int batch = 2;
         double[] x = LearnerChecks.Data.random(shape, batch, new SplittableRandom(4)).input();
-        try (Backend be = RnnTesting.open("reference");
+        try (Backend be = Fixtures.open("reference");
              Learner m = provider(name).create(shape, config(name, 3, layers, bidirectional), be, 8)) {
             double[] expected = new HostScan(name, m.parameters(), layers, bidirectional)
                     .predict(x, batch, shape.positions(), shape.inputWidth());
-            assertArrayEquals(expected, RnnTesting.predict(m, be, shape, x, batch), 1e-12);
+            assertArrayEquals(expected, Fixtures.predict(m, be, shape, x, batch), 1e-12);
         }
     }
 
@@ -94,10 +95,10 @@ class ScanLearnersTest {
             }
         }
         for (boolean bidirectional : new boolean[] {false, true}) {
-            try (Backend be = RnnTesting.open("reference");
+            try (Backend be = Fixtures.open("reference");
                  Learner m = provider(name).create(shape, config(name, 4, 1, bidirectional), be, 3)) {
-                double[] before = RnnTesting.predict(m, be, shape, x, batch);
-                double[] after = RnnTesting.predict(m, be, shape, changed, batch);
+                double[] before = Fixtures.predict(m, be, shape, x, batch);
+                double[] after = Fixtures.predict(m, be, shape, changed, batch);
                 for (int b = 0; b < batch; b++) {
                     for (int t = 0; t < n; t++) {
                         double delta = Math.abs(after[b * n + t] - before[b * n + t]);
@@ -115,7 +116,7 @@ class ScanLearnersTest {
     @Test
     void mambaStartsAsThePaperInitializesIt() {
         TaskShape shape = new TaskShape(4, 3, 2, 1);
-        try (Backend be = RnnTesting.open("reference");
+        try (Backend be = Fixtures.open("reference");
              Learner m = provider("mamba").create(shape, config("mamba", 4, 1, false), be, 1)) {
             var p = m.parameters();
             double[] aLog = new double[8 * 3];
@@ -147,7 +148,7 @@ class ScanLearnersTest {
     }
 
     private static long count(String name, TaskShape shape, Map<String, Object> options) {
-        try (Backend be = RnnTesting.open("cpu");
+        try (Backend be = Fixtures.open("cpu");
              Learner m = provider(name).create(shape, provider(name).schema().validate(options), be, 1)) {
             return m.parameters().count();
         }

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.samplex.api.Backend;
-import org.samplex.api.BackendOptions;
 import org.samplex.api.Services;
 import org.samplex.api.config.Config;
 import org.samplex.api.learn.Learner;
@@ -21,6 +20,7 @@ import org.samplex.api.tape.Arena;
 import org.samplex.api.tape.Parameters;
 import org.samplex.api.tape.Tape;
 import org.samplex.api.tape.Tensor;
+import org.samplex.testkit.Fixtures;
 
 class InspectionTest {
     private static final TaskShape SHAPE = new TaskShape(4, 6, 2, 1);
@@ -71,7 +71,7 @@ class InspectionTest {
     void everyHeadHasAWqkOfDByDAndAnAttentionWhoseRowsSumToOne() {
         for (Config c : configs()) {
             int heads = TransformerConfig.from(c, SHAPE).heads();
-            try (Backend be = Services.discover().backend("reference").open(BackendOptions.threads(1));
+            try (Backend be = Fixtures.open("reference", 1);
                  Learner m = provider.create(SHAPE, c, be, 2)) {
                 randomize(be, m.parameters(), 3);
                 Map<String, double[][]> a = inspect(be, m, randomPrompt(4));
@@ -99,7 +99,7 @@ class InspectionTest {
             int width = SHAPE.inputWidth();
             int hd = tc.headWidth(SHAPE);
             double[] prompt = randomPrompt(7);
-            try (Backend be = Services.discover().backend("reference").open(BackendOptions.threads(1));
+            try (Backend be = Fixtures.open("reference", 1);
                  Learner m = provider.create(SHAPE, c, be, 5); Arena arena = new Arena(be)) {
                 randomize(be, m.parameters(), 6);
                 Map<String, double[][]> a = inspect(be, m, prompt);
@@ -148,7 +148,7 @@ class InspectionTest {
             double scale = 1 / Math.sqrt(tc.headWidth(SHAPE));
             double[] z = randomPrompt(8);
             int width = SHAPE.inputWidth();
-            try (Backend be = Services.discover().backend("reference").open(BackendOptions.threads(1));
+            try (Backend be = Fixtures.open("reference", 1);
                  Learner m = provider.create(SHAPE, c, be, 9)) {
                 // at initialization the in-projection biases are 0 (as PyTorch's MultiheadAttention)
                 Map<String, double[][]> a = inspect(be, m, z);
@@ -179,7 +179,7 @@ class InspectionTest {
 
     @Test
     void aPromptOfTheWrongShapeIsRejected() {
-        try (Backend be = Services.discover().backend("reference").open(BackendOptions.threads(1));
+        try (Backend be = Fixtures.open("reference", 1);
              Learner m = provider.create(SHAPE, config(), be, 1); Arena arena = new Arena(be)) {
             Tensor two = Tensor.constant(arena.allocate(2 * 4 * 6), 2, 4, 6);
             var e = assertThrows(IllegalArgumentException.class, () -> m.inspect(new Tape(be, arena), two));

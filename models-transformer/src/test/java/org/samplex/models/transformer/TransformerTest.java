@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.samplex.testkit.Fixtures.PAPER;
+import static org.samplex.testkit.Fixtures.TINY;
+import static org.samplex.testkit.Fixtures.open;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -13,7 +16,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.samplex.api.Backend;
-import org.samplex.api.BackendOptions;
 import org.samplex.api.Services;
 import org.samplex.api.config.Config;
 import org.samplex.api.learn.AdamW;
@@ -25,20 +27,12 @@ import org.samplex.api.tape.Arena;
 import org.samplex.api.tape.Parameters;
 import org.samplex.api.tape.Tape;
 import org.samplex.api.tape.Tensor;
-import org.samplex.backend.cpu.conformance.LearnerChecks;
+import org.samplex.testkit.conformance.LearnerChecks;
 
 class TransformerTest {
-    /** N = 3, D = 4, d = 2, q = 1: small enough for a finite-difference check of every parameter. */
-    private static final TaskShape TINY = new TaskShape(3, 4, 2, 1);
-    /** The paper's q = 1 token width for d = 10, N = 8: D = 10 + 2 * floor(5 ln 8) = 30. */
-    private static final TaskShape PAPER = new TaskShape(8, 30, 10, 1);
     private static final int BATCH = 2;
 
     private final LearnerProvider provider = Services.discover().learner("transformer");
-
-    private static Backend open(String name) {
-        return Services.discover().backend(name).open(BackendOptions.threads(2));
-    }
 
     private Config config(Object... keyValues) {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -1,4 +1,4 @@
-package org.samplex.backend.cpu.conformance;
+package org.samplex.testkit.conformance;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -7,9 +7,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.samplex.api.Backend;
-import org.samplex.api.BackendOptions;
 import org.samplex.api.Buffer;
-import org.samplex.api.Services;
 import org.samplex.api.config.Config;
 import org.samplex.api.learn.AdamW;
 import org.samplex.api.learn.AdamWConfig;
@@ -20,6 +18,7 @@ import org.samplex.api.tape.Arena;
 import org.samplex.api.tape.Ops;
 import org.samplex.api.tape.Tape;
 import org.samplex.api.tape.Tensor;
+import org.samplex.testkit.Fixtures;
 
 /**
  * Whole-model checks every learner's tests run: a finite-difference gradient check of the mse loss on the
@@ -74,7 +73,7 @@ public final class LearnerChecks {
     public static double maxGradientError(LearnerProvider provider, TaskShape shape, Config config, int batch,
                                           long seed) {
         Data data = Data.random(shape, batch, new SplittableRandom(seed));
-        try (Backend be = open("reference", 1); Arena arena = new Arena(be);
+        try (Backend be = Fixtures.open("reference", 1); Arena arena = new Arena(be);
              Learner m = provider.create(shape, config, be, seed)) {
             Tape tape = new Tape(be, arena);
             loss(m, tape, shape, data, true);
@@ -110,7 +109,7 @@ public final class LearnerChecks {
     public static StepState afterSteps(String backend, int threads, LearnerProvider provider, TaskShape shape,
                                        Config config, int batch, int steps, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
-        try (Backend be = open(backend, threads); Arena arena = new Arena(be);
+        try (Backend be = Fixtures.open(backend, threads); Arena arena = new Arena(be);
              Learner m = provider.create(shape, config, be, seed)) {
             Tape tape = new Tape(be, arena);
             AdamW opt = new AdamW(AdamWConfig.paper());
@@ -147,7 +146,7 @@ public final class LearnerChecks {
      */
     public static FailedInitialization failedInitialization(LearnerProvider provider, TaskShape shape,
                                                             Config config) {
-        try (Backend real = open("reference", 2)) {
+        try (Backend real = Fixtures.open("reference", 2)) {
             List<Buffer> allocated = new ArrayList<>();
             Backend failing = failingOnSecondFill(real, allocated);
             Throwable thrown = null;
@@ -180,9 +179,5 @@ public final class LearnerChecks {
                     }
                     return out;
                 });
-    }
-
-    private static Backend open(String name, int threads) {
-        return Services.discover().backend(name).open(BackendOptions.threads(threads));
     }
 }

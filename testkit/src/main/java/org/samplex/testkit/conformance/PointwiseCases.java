@@ -1,8 +1,8 @@
-package org.samplex.backend.cpu.conformance;
+package org.samplex.testkit.conformance;
 
 import org.samplex.api.Activation;
 import org.samplex.api.Buffer;
-import org.samplex.backend.cpu.conformance.KernelCase.Values;
+import org.samplex.testkit.conformance.KernelCase.Values;
 
 /** Catalog entries for the bias, pointwise, loss and optimizer kernels. */
 final class PointwiseCases {

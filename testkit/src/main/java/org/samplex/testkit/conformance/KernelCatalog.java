@@ -1,4 +1,4 @@
-package org.samplex.backend.cpu.conformance;
+package org.samplex.testkit.conformance;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,7 +9,7 @@ import org.samplex.api.Backend;
 import org.samplex.api.Buffer;
 import org.samplex.api.rng.RngStream;
 import org.samplex.api.tape.GemmSpec;
-import org.samplex.backend.cpu.conformance.KernelCase.Values;
+import org.samplex.testkit.conformance.KernelCase.Values;
 
 /**
  * Every kernel family of {@link Backend} and its variants as {@link KernelCase}s. {@link #small()} has tiny

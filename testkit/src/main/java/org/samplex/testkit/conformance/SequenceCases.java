@@ -1,7 +1,7 @@
-package org.samplex.backend.cpu.conformance;
+package org.samplex.testkit.conformance;
 
 import org.samplex.api.Buffer;
-import org.samplex.backend.cpu.conformance.KernelCase.Values;
+import org.samplex.testkit.conformance.KernelCase.Values;
 
 /** Catalog entries for fused attention, the GRU and LSTM cells and the linear scan. */
 final class SequenceCases {

@@ -1,4 +1,4 @@
-package org.samplex.backend.cpu.conformance;
+package org.samplex.testkit.conformance;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -6,13 +6,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.samplex.api.Backend;
-import org.samplex.backend.cpu.conformance.KernelCase.Kind;
-import org.samplex.backend.cpu.conformance.KernelCase.Operand;
-import org.samplex.backend.cpu.conformance.KernelCase.Role;
+import org.samplex.testkit.conformance.KernelCase.Kind;
+import org.samplex.testkit.conformance.KernelCase.Operand;
+import org.samplex.testkit.conformance.KernelCase.Role;
 
 /**
  * The conformance suite: a fast float32 backend against the float64 reference, case by case, forward outputs
- * and backward gradients. Any backend module can run it (backend-cuda through this module's test jar):
+ * and backward gradients. Any backend module can run it (it is in samplex-testkit, a test-scoped dependency):
  * {@code Conformance.check(fast, reference)} or one case at a time with {@link #check(KernelCase, Backend,
  * Backend)}.
  *

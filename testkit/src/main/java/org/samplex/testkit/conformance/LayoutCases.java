@@ -1,4 +1,4 @@
-package org.samplex.backend.cpu.conformance;
+package org.samplex.testkit.conformance;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package org.samplex.backend.cpu.conformance;
+package org.samplex.testkit.conformance;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -8,8 +8,8 @@ import java.util.Set;
 import org.samplex.api.Backend;
 import org.samplex.api.Buffer;
 import org.samplex.api.DType;
-import org.samplex.backend.cpu.conformance.KernelCase.Kind;
-import org.samplex.backend.cpu.conformance.KernelCase.Operand;
+import org.samplex.testkit.conformance.KernelCase.Kind;
+import org.samplex.testkit.conformance.KernelCase.Operand;
 
 /**
  * A {@link KernelCase} allocated on one backend. Every float operand and gradient is a slice of one slab, with
