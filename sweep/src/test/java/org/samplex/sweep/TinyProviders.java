@@ -22,7 +22,7 @@ import org.samplex.experiment.OnlineProtocol;
 import org.samplex.experiment.ProgressListener;
 import org.samplex.experiment.RunRecord;
 import org.samplex.experiment.RunSpec;
-import org.samplex.experiment.testing.SumTask;
+import org.samplex.testkit.SumTask;
 
 /**
  * A task, a learner and a {@link RunService} small enough for sweep tests, running the real online protocol on the

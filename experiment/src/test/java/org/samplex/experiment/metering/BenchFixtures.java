@@ -15,7 +15,7 @@ import org.samplex.api.tape.Parameters;
 import org.samplex.api.tape.SequenceOps;
 import org.samplex.api.tape.Tape;
 import org.samplex.api.tape.Tensor;
-import org.samplex.experiment.testing.SumTask;
+import org.samplex.testkit.SumTask;
 
 /**
  * A task and a learner for the bench's tests. Task "sum": y_i = sum_k x_ik with x ~ N(0, I_d). Learner "mix":

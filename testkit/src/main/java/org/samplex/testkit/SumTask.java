@@ -1,4 +1,4 @@
-package org.samplex.experiment.testing;
+package org.samplex.testkit;
 
 import java.util.Arrays;
 import java.util.Map;
