@@ -92,8 +92,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the results as a JSON array on stdout (and nothing else there).")
     boolean json;
 
-    @Option(names = {"-v", "--verbose"}, description = "Print the stack trace of an internal error.")
-    boolean verbose;
+    @Mixin
+    Diagnostics diagnostics;
 
     @ParentCommand
     Samplex root;

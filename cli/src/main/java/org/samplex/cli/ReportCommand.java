@@ -19,6 +19,7 @@ import org.samplex.sweep.ResultStore;
 import org.samplex.sweep.ResultStore.StoredRun;
 import org.samplex.sweep.SweepFolder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -38,6 +39,9 @@ import picocli.CommandLine.Spec;
                 "Example: samplex report runs/fig1a; samplex report runs/gru128 runs/gru500 --out runs/both "
                         + "(an overlay)"})
 final class ReportCommand implements Callable<Integer> {
+
+    @Mixin
+    Diagnostics diagnostics;
 
     @Parameters(arity = "1..*", paramLabel = "DIR", description = "The sweep's output folder (holds "
             + ResultStore.FILE_NAME + "); several folders overlay their sweeps in one report (give --out).")

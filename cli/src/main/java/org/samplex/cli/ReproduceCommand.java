@@ -13,6 +13,7 @@ import org.samplex.sweep.Sweep;
 import org.samplex.sweep.RunService;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -88,8 +89,8 @@ final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--no-report", description = "Run the sweep only; samplex report DIR writes the report later.")
     boolean noReport;
 
-    @Option(names = {"-v", "--verbose"}, description = "Print the stack trace of an internal error.")
-    boolean verbose;
+    @Mixin
+    Diagnostics diagnostics;
 
     @ParentCommand
     Samplex root;

@@ -15,6 +15,7 @@ import org.samplex.experiment.Json;
 import org.samplex.sweep.ResultStore;
 import org.samplex.sweep.RunTable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -34,6 +35,9 @@ import picocli.CommandLine.Spec;
                 "Example: samplex runs runs/fig1a --learner gru --where N=8 --format csv > gru-n8.csv",
                 "Example: samplex runs runs/fig1a --status censored,failed"})
 final class RunsCommand implements Callable<Integer> {
+
+    @Mixin
+    Diagnostics diagnostics;
 
     @Parameters(index = "0", paramLabel = "DIR", description = "The sweep's folder (holds "
             + ResultStore.FILE_NAME + ").")

@@ -8,6 +8,7 @@ import org.samplex.sweep.CodeChange;
 import org.samplex.sweep.ResultStore;
 import org.samplex.sweep.SweepMerge;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -25,6 +26,9 @@ import picocli.CommandLine.Spec;
                         + "(missing, or failed); samplex sweep missing DIR writes those as a plan.",
                 "Example: samplex sweep merge runs/big && samplex report runs/big"})
 final class SweepMergeCommand implements Callable<Integer> {
+
+    @Mixin
+    Diagnostics diagnostics;
 
     @Parameters(index = "0", paramLabel = "DIR", description = "The sweep's folder (the --out of its shards).")
     Path dir;

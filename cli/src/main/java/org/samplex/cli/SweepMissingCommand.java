@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.samplex.sweep.SweepMerge;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -22,6 +23,9 @@ import picocli.CommandLine.Spec;
                 "Example: samplex sweep missing runs/big && samplex sweep run --plan runs/big/missing.json "
                         + "--out runs/big --shard auto/4"})
 final class SweepMissingCommand implements Callable<Integer> {
+
+    @Mixin
+    Diagnostics diagnostics;
 
     @Parameters(index = "0", paramLabel = "DIR", description = "The sweep's folder.")
     Path dir;

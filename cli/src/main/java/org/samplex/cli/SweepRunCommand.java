@@ -82,8 +82,8 @@ final class SweepRunCommand implements Callable<Integer> {
                     + "rerun (delete those rows and run them again) or keep (keep them, saying how many)."})
     String codeChanged;
 
-    @Option(names = {"-v", "--verbose"}, description = "Print the stack trace of an internal error.")
-    boolean verbose;
+    @Mixin
+    Diagnostics diagnostics;
 
     @ParentCommand
     SweepCommand parent;

@@ -16,6 +16,7 @@ import org.samplex.sweep.ResultStore;
 import org.samplex.sweep.ResultStore.StoredRun;
 import org.samplex.sweep.RunService;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -35,6 +36,9 @@ import picocli.CommandLine.Spec;
                 "Exit 0 when every run was reproduced, 5 when one was not.",
                 "Example: samplex sweep verify runs/fig1a --sample 3"})
 final class SweepVerifyCommand implements Callable<Integer> {
+
+    @Mixin
+    Diagnostics diagnostics;
 
     /** Exit code when a stored run was not reproduced. */
     static final int EXIT_NOT_REPRODUCED = 5;

@@ -52,8 +52,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the run record as JSON on stdout (and nothing else there).")
     boolean json;
 
-    @Option(names = {"-v", "--verbose"}, description = "Print the stack trace of an internal error.")
-    boolean verbose;
+    @Mixin
+    Diagnostics diagnostics;
 
     @ParentCommand
     Samplex root;
