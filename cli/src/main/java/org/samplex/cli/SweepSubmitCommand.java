@@ -7,10 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import org.samplex.api.Services;
-import org.samplex.api.learn.TaskShape;
+import org.samplex.experiment.CodeIdentity;
 import org.samplex.experiment.IoErrors;
 import org.samplex.experiment.Json;
 import org.samplex.experiment.ProgressListener;
@@ -177,22 +176,7 @@ final class SweepSubmitCommand implements Callable<Integer> {
      * the tasks to resolve; the keys computed here are thrown away.
      */
     static RunService checking(RunService real, Services services) {
-        return new RunService() {
-            @Override
-            public RunSpec resolve(RunSpec spec) {
-                return real.resolve(spec);
-            }
-
-            @Override
-            public Set<String> learnerOptionNames(String learner) {
-                return real.learnerOptionNames(learner);
-            }
-
-            @Override
-            public String axisOption(String task, TaskShape.Axis axis) {
-                return real.axisOption(task, axis);
-            }
-
+        return new RunService.Forwarding(real) {
             @Override
             public String backend(String requested) {
                 if (requested.equals("auto")) {
@@ -210,8 +194,13 @@ final class SweepSubmitCommand implements Callable<Integer> {
             }
 
             @Override
-            public long parameterCount(RunSpec resolvedSpec) {
-                return real.parameterCount(resolvedSpec);
+            public Probe probe(RunSpec resolvedSpec, int threads) {
+                return null;
+            }
+
+            @Override
+            public CodeIdentity codeIdentity(RunSpec resolvedSpec) {
+                return null;
             }
         };
     }

@@ -144,4 +144,53 @@ public interface RunService {
             return l.parameters().count();
         }
     }
+
+    /** A service that passes every call to another; a wrapper overrides what it changes. */
+    class Forwarding implements RunService {
+        private final RunService to;
+
+        public Forwarding(RunService to) {
+            this.to = to;
+        }
+
+        @Override
+        public RunSpec resolve(RunSpec spec) {
+            return to.resolve(spec);
+        }
+
+        @Override
+        public Set<String> learnerOptionNames(String learner) {
+            return to.learnerOptionNames(learner);
+        }
+
+        @Override
+        public String axisOption(String task, TaskShape.Axis axis) {
+            return to.axisOption(task, axis);
+        }
+
+        @Override
+        public String backend(String requested) {
+            return to.backend(requested);
+        }
+
+        @Override
+        public RunRecord run(RunSpec resolvedSpec, ProgressListener listener) {
+            return to.run(resolvedSpec, listener);
+        }
+
+        @Override
+        public long parameterCount(RunSpec resolvedSpec) {
+            return to.parameterCount(resolvedSpec);
+        }
+
+        @Override
+        public Probe probe(RunSpec resolvedSpec, int threads) {
+            return to.probe(resolvedSpec, threads);
+        }
+
+        @Override
+        public CodeIdentity codeIdentity(RunSpec resolvedSpec) {
+            return to.codeIdentity(resolvedSpec);
+        }
+    }
 }

@@ -61,7 +61,7 @@ class PlanTest {
 
     @Test
     void anAxisGoesToTheOptionTheTaskDeclaresAndATaskWithoutOneRefusesItByName() {
-        RunService lengthNamed = new TinyProviders.Delegating(TRAINER) {
+        RunService lengthNamed = new RunService.Forwarding(TRAINER) {
             @Override
             public String axisOption(String task, TaskShape.Axis axis) {
                 return axis == TaskShape.Axis.POSITIONS ? "N" : null;
@@ -71,7 +71,7 @@ class PlanTest {
         var e = assertThrows(IllegalArgumentException.class,
                 () -> Plan.parse(PLAN + "q: [2]\n", "plan.yaml").expand(lengthNamed));
         assertNames(e, "'q' is given but task 'tiny' declares no option for that axis", "task-options");
-        RunService none = new TinyProviders.Delegating(TRAINER) {
+        RunService none = new RunService.Forwarding(TRAINER) {
             @Override
             public String axisOption(String task, TaskShape.Axis axis) {
                 return null;

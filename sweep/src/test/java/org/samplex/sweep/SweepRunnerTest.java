@@ -187,7 +187,7 @@ class SweepRunnerTest {
         AtomicInteger calls = new AtomicInteger();
         CountDownLatch secondStarted = new CountDownLatch(1);
         CountDownLatch firstThrown = new CountDownLatch(1);
-        RunService trainer = new TinyProviders.Delegating(TRAINER) {
+        RunService trainer = new RunService.Forwarding(TRAINER) {
             @Override
             public RunRecord run(RunSpec spec, ProgressListener listener) {
                 int call = calls.getAndIncrement();
