@@ -23,54 +23,16 @@ import org.samplex.api.learn.AdamWConfig;
  * <p>The protocol's settings are declared once, in {@link Settings}: a spec holds a value of each ({@link #get}),
  * and the typed accessors below read the settings every caller knows. Every value is checked here, by its
  * setting and then together (the cap against the batch, the fixed-n options against the training set); a bad
- * value throws {@link IllegalArgumentException} naming the option (as the cli spells it) and the accepted range. Learner and task options are checked against their schemas
- * by {@link OnlineProtocol#resolve}, which also fills in their defaults and {@code checkEvery}.
+ * value throws {@link IllegalArgumentException} naming the option (as the cli spells it) and the accepted range.
+ * Learner and task options are checked against their schemas by {@link OnlineProtocol#resolve}, which also fills
+ * in their defaults and {@code checkEvery}.
  *
- * <p>What each part means (the settings by their accessors):
- * {@code learner}: learner name ("transformer", "gru", "mlp", ...)
- * {@code learnerOptions}: learner hyperparameters by name (strings from a command line or typed values)
- * {@code task}: task name ("qstr")
- * {@code taskOptions}: task settings by name
- * {@code taskSeed}: seed of the task's fixed randomness (default 0)
- * {@code seed}: seed of the run's train, test and init streams
- * {@code batch}: B, prompts per step (64)
- * {@code learningRate}: AdamW learning rate (1e-3)
- * {@code weightDecay}: AdamW decoupled weight decay (0.1, the paper; 0.01 in the authors' code)
- * {@code beta1}: AdamW beta1 (0.9)
- * {@code beta2}: AdamW beta2 (0.999)
- * {@code eps}: AdamW epsilon (1e-8)
- * {@code checkEvery}: steps between test evaluations; null: the task's default (10 general, 100 simple)
- * {@code testSize}: prompts in the fixed test set (10,000, the paper; 5,000 in the authors' code)
- * {@code cap}: most training prompts seen before the run stops censored (1,000,000)
- * {@code thresholds}: the ladder of test-MSE thresholds, sorted descending, without repeats
- * {@code backend}: backend name, or "auto" for the best available one
- * {@code threads}: host threads for the backend; 0 means all processors
- * {@code inspect}: at the end of the run, ask the learner to explain itself ({@code Learner.inspect}) and
- *                       keep the matrices in the record's artifacts (false)
- * {@code trainSet}: null for the online protocol (a fresh batch every step); n for the fixed-n protocol: the
- *                       training stream is prompts [0, n) reused in epochs, item i of step s's batch being prompt
- *                       (s B + i) mod n, so with n a multiple of B every epoch visits the prompts in the same
- *                       order; with {@code shuffle} the order is reshuffled every epoch (below)
- * {@code convention}: the {@link Convention} whose defaults the spec started from ("paper-text",
- *                       "authors-code"), or null for none (the builder's own defaults)
- * {@code epochs}: fixed-n only: stop after this many passes over the training set, that is after
- *                       ceil(epochs n / B) steps (null: only the cap stops the run)
- * {@code shuffle}: fixed-n only: item k = s B + i of the training order is prompt pi_e(k mod n) with
- *                       e = floor(k / n), pi_e a permutation drawn afresh for every epoch e
- *                       ({@link FixedSetOrder}); false: prompt k mod n
- * {@code stopLoss}: fixed-n only: stop at the end of the first epoch whose mean training loss (over the steps
- *                       that end in it) is below this value (null: no such rule); with {@code epochs} or
- *                       {@code stopLoss} the run does not stop when the thresholds are crossed, and its last step
- *                       is always checked
+ * <p>Besides the settings: {@code learner} and {@code task} name the providers ("transformer", "qstr"),
+ * {@code learnerOptions} and {@code taskOptions} are their hyperparameters by name (text from a command line or
+ * typed values), and {@code seed} seeds the run's train, test and init streams. What each setting means is said
+ * where it is declared, in {@link Settings}.
  */
 public final class RunSpec {
-
-    /** The paper's defaults (docs/qstr.md section 4), as {@link Settings} declares them. */
-    public static final int DEFAULT_BATCH = Settings.BATCH.defaultValue();
-    public static final double DEFAULT_LEARNING_RATE = Settings.LEARNING_RATE.defaultValue();
-    public static final double DEFAULT_WEIGHT_DECAY = Settings.WEIGHT_DECAY.defaultValue();
-    public static final int DEFAULT_TEST_SIZE = Settings.TEST_SIZE.defaultValue();
-    public static final long DEFAULT_CAP = Settings.CAP.defaultValue();
 
     private final String learner;
     private final Map<String, Object> learnerOptions;
