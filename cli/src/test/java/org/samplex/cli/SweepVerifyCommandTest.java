@@ -53,4 +53,24 @@ class SweepVerifyCommandTest {
         assertTrue(v.out().contains("DIFFERS: curve[0]"), v.out());
         assertTrue(v.out().contains("1 reproduced bit for bit, 1 not"), v.out());
     }
+
+    @Test
+    void aRecordWrittenBeforeRecordsCarriedTheTaskShapeIsStillReproduced() {
+        sweep();
+        try (ResultStore store = ResultStore.open(dir)) {
+            for (ResultStore.StoredRun row : store.all()) {
+                RunRecord r = RunRecord.fromJson(row.recordJson());
+                RunRecord old = new RunRecord(r.spec(), r.status(), r.crossings(), r.curve(), r.steps(),
+                        r.promptsSeen(), r.trainSeconds(), r.evalSeconds(), r.backend(), r.threads(),
+                        r.parameterCount(), r.provenance());
+                store.delete(List.of(row.runKey()));
+                assertTrue(store.insertIfAbsent(row.runKey(), r.spec(), old));
+            }
+            assertTrue(store.all().stream().noneMatch(row -> row.recordJson().contains("task_shape")),
+                    "the store now holds records as older samplex wrote them");
+        }
+        CliRunner.Run v = CliRunner.run("sweep", "verify", dir.toString(), "--sample", "0");
+        assertEquals(0, v.code(), v.err() + v.out());
+        assertTrue(v.out().contains("2 reproduced bit for bit, 0 not"), v.out());
+    }
 }

@@ -32,6 +32,10 @@ public record RecordDiff(List<String> results, List<String> provenance) {
     public static RecordDiff of(String storedJson, RunRecord now) {
         Map<String, Object> stored = normalized(Json.parse(storedJson));
         Map<String, Object> fresh = normalized(Json.parse(Json.canonical(now.toMap())));
+        if (!stored.containsKey("task_shape")) {
+            // written before records carried their task's shape, which the spec decides: not a result
+            fresh.remove("task_shape");
+        }
         Object storedProvenance = stored.remove("provenance");
         Object freshProvenance = fresh.remove("provenance");
         List<String> results = new ArrayList<>();
