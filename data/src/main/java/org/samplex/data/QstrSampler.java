@@ -111,6 +111,16 @@ final class QstrSampler {
         return directions.clone();
     }
 
+    /** A copy of the fixed positional code with its scale, s E (N, d_e) row-major: a device generator's table. */
+    double[] scaledCode() {
+        return scaledCode.clone();
+    }
+
+    /** s / sqrt(d_e), the magnitude of every code entry (a resampled code's entries are plus or minus it). */
+    double codeAmplitude() {
+        return codeAmplitude;
+    }
+
     /** L, the number of directions. */
     int directionCount() {
         return directionCount;

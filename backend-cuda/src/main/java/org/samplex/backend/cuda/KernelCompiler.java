@@ -27,7 +27,7 @@ import org.bytedeco.javacpp.SizeTPointer;
  */
 final class KernelCompiler {
     /** Every kernel family, one {@code .cu} resource each. */
-    static final List<String> FAMILIES = List.of("pointwise", "random", "layout", "attention", "recurrent");
+    static final List<String> FAMILIES = List.of("pointwise", "random", "layout", "attention", "recurrent", "qstr");
 
     private final int major;
     private final int minor;
