@@ -47,9 +47,18 @@ final class KernelCompiler {
         return Path.of(System.getProperty("user.home", "."), ".cache", "samplex", "cuda");
     }
 
-    /** The source text of kernel family {@code family} ("pointwise", "attention", ...). */
+    /** The line a family's source writes where {@code philox.cuh} (Philox4x32-10 and its block) goes. */
+    static final String PHILOX_INCLUDE = "#include \"philox.cuh\"";
+
+    /**
+     * The source text of kernel family {@code family} ("pointwise", "attention", ...), with the shared
+     * {@code philox.cuh} put in place of its include line (NVRTC is given one text per family).
+     */
     static String source(String family) {
-        String resource = family + ".cu";
+        return text(family + ".cu").replace(PHILOX_INCLUDE, text("philox.cuh"));
+    }
+
+    private static String text(String resource) {
         try (InputStream in = KernelCompiler.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("kernel source " + resource + " is missing from the backend-cuda jar");
