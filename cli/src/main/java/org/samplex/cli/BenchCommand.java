@@ -14,6 +14,7 @@ import org.samplex.api.config.Hyperparameter;
 import org.samplex.experiment.Json;
 import org.samplex.experiment.RunRecord.Crossing;
 import org.samplex.experiment.RunSpec;
+import org.samplex.experiment.RunSpecBuilder;
 import org.samplex.experiment.Settings;
 import org.samplex.experiment.metering.Bench;
 import org.samplex.experiment.metering.BenchResult;
@@ -159,7 +160,7 @@ final class BenchCommand implements Callable<Integer> {
             for (int n : lengths) {
                 Map<String, Object> task = new LinkedHashMap<>(protocol.taskOptions);
                 task.put(option, Integer.toString(n));
-                RunSpec.Builder b = RunSpec.builder(learner, protocol.taskOrDefault())
+                RunSpecBuilder b = RunSpec.builder(learner, protocol.taskOrDefault())
                         .learnerOptions(options).taskOptions(task).seed(seed)
                         // RunSpec needs a ladder; without --to-threshold it is never used (below any task's label
                         // variance that qstr has, so that resolving the spec accepts it).

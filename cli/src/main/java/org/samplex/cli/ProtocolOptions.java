@@ -8,6 +8,7 @@ import java.util.Map;
 import org.samplex.api.Services;
 import org.samplex.api.learn.TaskShape;
 import org.samplex.experiment.RunSpec;
+import org.samplex.experiment.RunSpecBuilder;
 import org.samplex.experiment.Setting;
 import org.samplex.experiment.Settings;
 import picocli.CommandLine;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Option;
  * {@link Settings#ALL} ({@code --cap}, {@code --weight-decay}, ...), made from the table by {@link #addFlags} with
  * its help, so a new setting needs no change here. A flag not given is absent from {@link #given}, so that a
  * sweep can tell "not given" (the plan file's value stands) from a value; {@code train} fills in the defaults
- * ({@link RunSpec.Builder}). In a sweep, option values may list several values separated by commas, one run each.
+ * ({@link RunSpecBuilder}). In a sweep, option values may list several values separated by commas, one run each.
  */
 final class ProtocolOptions {
 
@@ -132,7 +133,7 @@ final class ProtocolOptions {
     }
 
     /** Sets on the builder every protocol value that was given; the others keep the builder's defaults. */
-    RunSpec.Builder applyTo(RunSpec.Builder b) {
+    RunSpecBuilder applyTo(RunSpecBuilder b) {
         b.setValue(Settings.CONVENTION, given(Settings.CONVENTION)); // first: the values given below win
         b.backend(backendOrAuto());
         given.forEach((s, v) -> {

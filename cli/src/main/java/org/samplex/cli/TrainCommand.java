@@ -14,6 +14,7 @@ import org.samplex.experiment.RunRecord;
 import org.samplex.experiment.RunRecord.Crossing;
 import org.samplex.experiment.RunRecord.CurvePoint;
 import org.samplex.experiment.RunSpec;
+import org.samplex.experiment.RunSpecBuilder;
 import org.samplex.experiment.Settings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -100,7 +101,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             task.put(option, positions.toString());
         }
-        RunSpec.Builder b = RunSpec.builder(learner, protocol.taskOrDefault())
+        RunSpecBuilder b = RunSpec.builder(learner, protocol.taskOrDefault())
                 .learnerOptions(protocol.learnerOptions).taskOptions(task).seed(seed);
         return protocol.applyTo(b).build();
     }

@@ -9,7 +9,7 @@ import java.util.Map;
  * (docs/qstr.md section 4.1). The paper's plotted numbers were produced by the authors' code, so numbers put beside
  * them are measured under {@link #AUTHORS_CODE}; {@link #PAPER_TEXT} is what the text states.
  *
- * <p>A convention sets defaults, not laws: {@link RunSpec.Builder#convention} sets the weight decay and the test-set
+ * <p>A convention sets defaults, not laws: {@link RunSpecBuilder#convention} sets the weight decay and the test-set
  * size, and {@link OnlineProtocol#resolve} adds the test variant to a task that has a {@code test-variant} option and
  * was not given one; a value given explicitly after the convention wins. The spec records the convention by name.
  *

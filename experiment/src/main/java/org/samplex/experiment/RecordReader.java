@@ -20,7 +20,7 @@ final class RecordReader {
     }
 
     static RunSpec spec(Map<String, ?> m) {
-        RunSpec.Builder b = RunSpec.builder(string(m, "learner"), string(m, "task"))
+        RunSpecBuilder b = RunSpec.builder(string(m, "learner"), string(m, "task"))
                 // first, so that the values stored below win over the convention's defaults (they are the same)
                 .convention(m.get("convention") == null ? null : Convention.of(string(m, "convention")))
                 .learnerOptions(options(m, "learner_options"))

@@ -19,7 +19,7 @@ class FixedNProtocolTest {
     static final Fixtures FIXTURES = new Fixtures();
 
     /** 100 training prompts, batch 16, checks every 5 steps, a learner that fits the toy task quickly. */
-    private static RunSpec.Builder fixed() {
+    private static RunSpecBuilder fixed() {
         return RunSpec.builder("affine", "toy").batch(16).checkEvery(5).testSize(500).learningRate(0.05)
                 .weightDecay(0).cap(16 * 400).backend("reference").threads(1).trainSet(100L).thresholds(0.5);
     }

@@ -28,7 +28,7 @@ class OnlineProtocolTest {
     static final Fixtures FIXTURES = new Fixtures();
 
     /** A run that learns quickly: batch 16, checks every 5 steps, a test set of three chunks. */
-    private static RunSpec.Builder quick() {
+    private static RunSpecBuilder quick() {
         return RunSpec.builder("affine", "toy").batch(16).checkEvery(5).testSize(2 * OnlineProtocol.TEST_CHUNK + 500)
                 .learningRate(0.05).weightDecay(0).cap(16 * 400).backend("reference").threads(1);
     }

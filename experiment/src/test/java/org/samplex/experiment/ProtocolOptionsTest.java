@@ -23,7 +23,7 @@ class ProtocolOptionsTest {
     @RegisterExtension
     static final Fixtures FIXTURES = new Fixtures();
 
-    private static RunSpec.Builder quick() {
+    private static RunSpecBuilder quick() {
         return RunSpec.builder("affine", "toy").batch(16).checkEvery(5).testSize(300).learningRate(0.05)
                 .weightDecay(0).backend("reference").threads(1).thresholds(1e-30);
     }

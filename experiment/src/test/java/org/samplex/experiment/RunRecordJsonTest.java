@@ -19,7 +19,7 @@ class RunRecordJsonTest {
     @RegisterExtension
     static final Fixtures FIXTURES = new Fixtures();
 
-    private static RunSpec.Builder quick() {
+    private static RunSpecBuilder quick() {
         return RunSpec.builder("affine", "toy").batch(16).checkEvery(5).testSize(300).learningRate(0.05)
                 .weightDecay(0).cap(16 * 200).backend("reference").threads(1);
     }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class RunSpecTest {
 
-    private static RunSpec.Builder base() {
+    private static RunSpecBuilder base() {
         return RunSpec.builder("transformer", "qstr").thresholds(0.7);
     }
 
@@ -41,7 +41,7 @@ class RunSpecTest {
         assertEquals(List.of(0.9, 0.7, 0.02), base().thresholds(0.02, 0.9, 0.7, 0.9).build().thresholds());
     }
 
-    private static void rejects(String option, UnaryOperator<RunSpec.Builder> change) {
+    private static void rejects(String option, UnaryOperator<RunSpecBuilder> change) {
         var e = assertThrows(IllegalArgumentException.class, () -> change.apply(base()).build(), option);
         assertTrue(e.getMessage().contains("'" + option + "'"), e.getMessage());
     }

@@ -13,6 +13,7 @@ import java.util.TreeSet;
 import org.samplex.api.learn.TaskShape;
 import org.samplex.experiment.RunKeys;
 import org.samplex.experiment.RunSpec;
+import org.samplex.experiment.RunSpecBuilder;
 import org.samplex.experiment.Settings;
 
 /**
@@ -380,7 +381,7 @@ public record Plan(String description, List<Grid> grids, Set<String> onlyRuns) {
 
     private static PlannedRun plan(Grid g, Cell cell, long seed, String backend, RunService trainer) {
         String label = cell.label() + " seed=" + seed;
-        RunSpec.Builder b = RunSpec.builder(cell.learner(), g.task() != null ? g.task() : DEFAULT_TASK)
+        RunSpecBuilder b = RunSpec.builder(cell.learner(), g.task() != null ? g.task() : DEFAULT_TASK)
                 .setValue(Settings.CONVENTION, g.get(Settings.CONVENTION)) // first: the values given below win
                 .learnerOptions(cell.learnerOptions()).taskOptions(cell.taskOptions()).seed(seed).backend(backend);
         g.settings().forEach((setting, value) -> {

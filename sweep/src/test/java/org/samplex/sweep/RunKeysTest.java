@@ -13,16 +13,17 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.samplex.experiment.RunKeys;
 import org.samplex.experiment.RunSpec;
+import org.samplex.experiment.RunSpecBuilder;
 
 class RunKeysTest {
 
     private static final RunService TRAINER = TinyProviders.trainer();
 
-    private static RunSpec.Builder base() {
+    private static RunSpecBuilder base() {
         return RunSpec.builder("linear", "tiny").thresholds(0.5).backend("reference").cap(640).testSize(50);
     }
 
-    private static String key(RunSpec.Builder b) {
+    private static String key(RunSpecBuilder b) {
         return RunKeys.of(TRAINER.resolve(b.build()));
     }
 

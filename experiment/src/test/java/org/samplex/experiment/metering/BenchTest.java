@@ -17,12 +17,13 @@ import org.samplex.experiment.OnlineProtocol;
 import org.samplex.experiment.ProgressListener;
 import org.samplex.experiment.RunRecord;
 import org.samplex.experiment.RunSpec;
+import org.samplex.experiment.RunSpecBuilder;
 
 class BenchTest {
 
     private static final Services SERVICES = Services.discover();
 
-    private static RunSpec.Builder spec() {
+    private static RunSpecBuilder spec() {
         return RunSpec.builder("mix", "sum").batch(8).checkEvery(5).testSize(3000).learningRate(1e-2)
                 .cap(8 * 400).thresholds(0.5).backend("reference").threads(1);
     }

@@ -12,6 +12,7 @@ import org.samplex.api.tape.Parameters;
 import org.samplex.api.tape.Tape;
 import org.samplex.api.tape.Tensor;
 import org.samplex.experiment.RunSpec;
+import org.samplex.experiment.RunSpecBuilder;
 
 /**
  * The shipped learners at small sizes on a small qSTR task, for the replay tests, and a wrapper provider that can
@@ -24,8 +25,8 @@ final class RealLearners {
     }
 
     /** A spec of 30 steps of 8 prompts, checks every 5 steps on 40 test prompts, never completed. */
-    static RunSpec.Builder spec(String learner, String backend) {
-        RunSpec.Builder b = RunSpec.builder(learner, "qstr").taskOption("N", 4).taskOption("d", 4)
+    static RunSpecBuilder spec(String learner, String backend) {
+        RunSpecBuilder b = RunSpec.builder(learner, "qstr").taskOption("N", 4).taskOption("d", 4)
                 .taskOption("d-e", 3).batch(8).checkEvery(5).testSize(40).cap(8 * 30).thresholds(1e-30)
                 .learningRate(1e-2).seed(11).backend(backend).threads(2);
         return switch (learner) {
