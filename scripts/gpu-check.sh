@@ -7,8 +7,9 @@
 # Steps, each under `timeout` and inside one overall deadline (default 450 s, so the whole check ends in under
 # 8 minutes): unpack into /tmp; find the CUDA 13 libraries (ldconfig cache, else the CUDA toolkit or the Python
 # nvidia packages, exported on LD_LIBRARY_PATH); nvidia-smi's one-line summary and `samplex doctor`; the
-# backend-cuda tests tagged `gpu` through the console launcher; `samplex bench --json` for transformer, mlp and
-# gru at N = 12 and N = 64, batch 64, on cuda and on cpu for reference (warm numbers: warm-up steps first, then
+# backend-cuda tests tagged `gpu` through the console launcher; attention forward + backward at N = 4096
+# against the H200's 4.8 TB/s bandwidth bound (backend-cuda's AttentionThroughput); `samplex bench --json` for
+# transformer, mlp and gru at N = 12 and N = 64, batch 64, on cuda and on cpu for reference (warm numbers: warm-up steps first, then
 # timed steps without profiling, then a separate profiled pass for the ms/step split); torch_qstr.py with
 # --device cuda on the same protocol (a fixed number of steps: a cap and an unreachable threshold; two seeds in
 # one process, the second one's wall time taken). It prints one short table at the end.
@@ -144,6 +145,11 @@ say "samplex doctor: $doctor_state (env.txt)"
 test_count() {
   sed -n "s/^\[ *\([0-9]*\) tests $1 *\]$/\1/p" "$out/gpu-tests.log" | head -n 1
 }
+# The test jars (backend-cuda's test classes, samplex-testkit, the runtime jars) run on the class path (the
+# providers are also in META-INF/services), hence ALL-UNNAMED.
+test_java=("$bundle/jdk/bin/java" -Xss4m --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector
+  --sun-misc-unsafe-memory-access=allow)
+test_cp=$(sed "s|^|$bundle/|" "$bundle/test/classpath.txt" 2>/dev/null | paste -sd: -)
 tests_state="not run"
 if [[ "$bundle_state" != ok ]]; then
   tests_state="not run (no bundle)"
@@ -151,13 +157,8 @@ elif (( $(budget 180) == 0 )); then
   tests_state="not run (out of time)"
 else
   t=$(budget 180)
-  cp=$(sed "s|^|$bundle/|" "$bundle/test/classpath.txt" | paste -sd: -)
   say "gpu tests: backend-cuda, --include-tag gpu (limit ${t}s)..."
-  # The test jars (backend-cuda's test classes, samplex-testkit, the runtime jars) run on the class path (the
-  # providers are also in META-INF/services), hence ALL-UNNAMED.
-  timeout -k 10 "$t" "$bundle/jdk/bin/java" -Xss4m --enable-native-access=ALL-UNNAMED \
-    --add-modules jdk.incubator.vector --sun-misc-unsafe-memory-access=allow \
-    -cp "$bundle/test/junit-platform-console-standalone.jar:$cp" \
+  timeout -k 10 "$t" "${test_java[@]}" -cp "$bundle/test/junit-platform-console-standalone.jar:$test_cp" \
     org.junit.platform.console.ConsoleLauncher execute --disable-banner --disable-ansi-colors \
     --details testfeed --include-engine junit-jupiter --include-tag gpu \
     --scan-classpath "$bundle/test/classes" --reports-dir "$work/reports" > "$out/gpu-tests.log" 2>&1
@@ -182,6 +183,28 @@ else
   (cd "$work" && tar -czf "$out/gpu-tests-reports.tar.gz" reports 2>/dev/null)
 fi
 say "gpu tests: $tests_state"
+
+# --- attention at long N: forward + backward throughput against the bandwidth bound (issue 16) ----------------
+# backend-cuda's AttentionThroughput (a main in its test classes): B = 8, N = 4096, H = 1, hd = 92 (the qSTR
+# Transformer's full-width head at N = 4096), median of 10 timed rounds; it prints one line with the times, the
+# least HBM traffic of a fused kernel (4 (15 S + 2 L) bytes) and the fraction of the 4.8 TB/s bound reached.
+attention_state="attention throughput at N = 4096: not run"
+if [[ "$bundle_state" != ok ]]; then
+  attention_state="attention throughput at N = 4096: not run (no bundle)"
+elif (( $(budget 60) == 0 )); then
+  attention_state="attention throughput at N = 4096: not run (out of time)"
+else
+  t=$(budget 60)
+  say "attention throughput at N = 4096 (limit ${t}s)..."
+  timeout -k 5 "$t" "${test_java[@]}" -cp "$bundle/test/classes:$test_cp" org.samplex.backend.cuda.AttentionThroughput \
+    > "$work/attention.log" 2>&1
+  rc=$?
+  cat "$work/attention.log" >> "$out/samplex-runs.log"
+  attention_state=$(grep '^attention throughput' "$work/attention.log" | tail -n 1)
+  [[ -z "$attention_state" ]] &&
+    attention_state="attention throughput at N = 4096: failed (exit $rc): $(tail -n 1 "$work/attention.log")"
+fi
+say "$attention_state"
 
 # --- timed training: samplex bench ----------------------------------------------------------------------------
 # Steps per bench or torch seed: gru at N = 64 (hidden 500, 64 recurrent steps each way) is far slower than the
@@ -319,6 +342,7 @@ ratio() {
   echo "gpu: $gpu_line"
   echo "cuda libraries: $libs_state"
   echo "gpu tests (backend-cuda, tag gpu): $tests_state"
+  echo "$attention_state"
   [[ -n "${failed_tests:-}" ]] && echo "  failed: $failed_tests"
   echo "torch: $torch_state"
   echo

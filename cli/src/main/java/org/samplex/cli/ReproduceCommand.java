@@ -30,9 +30,10 @@ import picocli.CommandLine.Spec;
                 + "writes the report there (summary.md, report.html, nstar.csv, plots).",
                 "Figures: fig1a (general 1STR, n* against N for transformer, GRU, FFN), fig1b (simple 1STR), "
                         + "fig2 (W_Q^T W_K of a transformer trained on a fixed set), fig3 (He2 link, n* against "
-                        + "q = 1..4); and two extensions rather than figures of the paper: heads (H = 1..q+1 heads "
-                        + "on the data model of the paper's lower bound on heads) and zoo (n* against N for "
-                        + "transformer, GRU, LSTM, mamba, mingru and FFN, docs/zoo.md).",
+                        + "q = 1..4); and three extensions rather than figures of the paper: heads (H = 1..q+1 heads "
+                        + "on the data model of the paper's lower bound on heads), zoo (n* against N for "
+                        + "transformer, GRU, LSTM, mamba, mingru and FFN, docs/zoo.md) and long-n (fig1a's "
+                        + "architectures at N = 16..1024, cap 10^7; small: N = 16..64).",
                 "--scale small fits a laptop with the paper's architectures (fig1a: 36 runs, about 4 minutes on 2 "
                         + "cores); --scale paper uses the paper's settings. --dry-run lists the runs; the plan is "
                         + "saved as DIR/plan.json.",

@@ -73,6 +73,12 @@ class ReproduceCommandTest {
         assertEquals(3 * 2, runs("heads", "small").size());
         assertEquals(6 * 4 * 3, runs("zoo", "small").size(), "six learners, N = 4..16, 3 seeds");
         assertEquals(6 * 8 * 5, runs("zoo", "paper").size());
+        List<String> longN = runs("long-n", "paper");
+        assertEquals(3 * 7 * 5, longN.size(), "three learners, N = 16..1024, 5 seeds");
+        assertEquals(5, count(longN, "gru N=1024 hidden=500 seed="));
+        List<String> longNSmall = runs("long-n", "small");
+        assertEquals(3 * 3 * 2, longNSmall.size(), "three learners, N = 16..64, 2 seeds");
+        assertEquals(2, count(longNSmall, "gru N=64 hidden=128 seed="));
         List<String> fig2 = runs("fig2", "paper");
         assertEquals(1, fig2.size());
         assertTrue(fig2.getFirst().contains("transformer N=100"), fig2.getFirst());

@@ -12,9 +12,10 @@ import org.samplex.experiment.Convention;
  * N range, the seeds and the test set. Each is a plan file's text, so a preset is also an example of the plan
  * format ({@code samplex reproduce NAME --dry-run} lists it).
  *
- * <p>{@code heads} and {@code zoo} are not figures of the paper but extensions: the data model of the paper's lower
- * bound on heads (Prop. 4 / Prop. 21) with H = 1 .. q + 1 heads, and n* against N for the sequence architectures
- * weighed against attention today (selective state spaces, minimal gated recurrences; docs/zoo.md).
+ * <p>{@code heads}, {@code zoo} and {@code long-n} are not figures of the paper but extensions: the data model of
+ * the paper's lower bound on heads (Prop. 4 / Prop. 21) with H = 1 .. q + 1 heads, n* against N for the sequence
+ * architectures weighed against attention today (selective state spaces, minimal gated recurrences;
+ * docs/zoo.md), and Figure 1a's architectures at N = 16 to 1024.
  */
 public final class Presets {
 
@@ -32,7 +33,7 @@ public final class Presets {
     }
 
     /** The figures, in the order {@code samplex reproduce --help} lists them. */
-    public static final List<String> NAMES = List.of("fig1a", "fig1b", "fig2", "fig3", "heads", "zoo");
+    public static final List<String> NAMES = List.of("fig1a", "fig1b", "fig2", "fig3", "heads", "zoo", "long-n");
 
     private Presets() {
     }
@@ -57,6 +58,7 @@ public final class Presets {
             case "fig3" -> small ? FIG3_SMALL : FIG3_PAPER;
             case "heads" -> small ? HEADS_SMALL : HEADS_PAPER;
             case "zoo" -> small ? ZOO_SMALL : ZOO_PAPER;
+            case "long-n" -> small ? LONG_N_SMALL : LONG_N_PAPER;
             default -> throw new IllegalArgumentException("unknown figure '" + name + "'; the figures: "
                     + String.join(", ", NAMES));
         };
@@ -305,6 +307,46 @@ public final class Presets {
               lstm: {hidden: 500}
               mamba: {width: 32, expand: 2, state: 16}
               mingru: {hidden: 128, layers: 2}
+              mlp: {width2: 1000}
+            """;
+
+    private static final String LONG_N_PAPER = """
+            description: >-
+              Long N (an extension, not a figure of the paper): Figure 1a's setting and architectures far past its N
+              <= 12: general 1STR (q = 1), d = 10, eps = 0.7, test MSE every 10 steps, 5 seeds, cap 10^7 prompts (a
+              run that does not cross eps by then is recorded as censored); Transformer (1 head, MLP 100), bi-GRU
+              500, FFN [N d, 1000]; N = 16 to 1024 in powers of 2. A GPU: the FFN at N = 1024 has 8.3e8 parameters
+              (13 GB with gradients and AdamW's moments) and each test set holds 5,000 x N x (D + 1) values (1.6 GB).
+            task: qstr
+            task-options: {variant: general, d: 10}
+            learners: [transformer, gru, mlp]
+            N: [16, 32, 64, 128, 256, 512, 1024]
+            seeds: 5
+            thresholds: 0.7
+            check-every: 10
+            cap: 10000000
+            """ + ARCHITECTURES;
+
+    private static final String LONG_N_SMALL = """
+            description: >-
+              Long N, small (an extension, not a figure of the paper): general 1STR (q = 1), d = 10, eps = 0.7,
+              every 10 steps, N = 16, 32, 64 (the paper-scale preset: to 1024), 2 seeds (5), cap 300,000 prompts
+              (10^7; a run that does not cross eps by then is recorded as censored), test set 2,000; Transformer (1
+              head, MLP 100) and FFN [N d, 1000] as in the paper, bi-GRU with 128 per direction substituting for the
+              paper's 500 (at N = 64 the 128-unit GRU trains about 440 prompts/s on one core of a 2-core VM and had
+              not left MSE 1.0 after 96,000 prompts: expect it censored there). At most about 22 minutes on 2 cores.
+            task: qstr
+            task-options: {variant: general, d: 10}
+            learners: [transformer, gru, mlp]
+            N: [16, 32, 64]
+            seeds: 2
+            thresholds: 0.7
+            check-every: 10
+            cap: 300000
+            test-size: 2000
+            learner-options:
+              transformer: {heads: 1, mlp-width: 100}
+              gru: {hidden: 128}
               mlp: {width2: 1000}
             """;
 }

@@ -29,9 +29,12 @@ import org.samplex.api.Buffer;
  * @param forward         overwrites the outputs from the inputs
  * @param backward        adds into the gradients of the inputs; null when the kernel has no backward (AdamW,
  *                        fills)
+ * @param sampled         null for a case the reference backend runs whole; else the case is too large for it
+ *                        (attention at long N) and this gives the upstream gradients' pattern and the expected
+ *                        values of a sample of its elements
  */
 public record KernelCase(String name, List<Operand> operands, int reductionLength, int pointwiseDepth,
-                         Kernel forward, Kernel backward) {
+                         Kernel forward, Kernel backward, SampledReference sampled) {
 
     public KernelCase {
         operands = List.copyOf(operands);
@@ -152,9 +155,23 @@ public record KernelCase(String name, List<Operand> operands, int reductionLengt
         return out;
     }
 
-    /** Random upstream gradients d&lt;Output&gt; in [-1, 1) (dead elements NaN). */
+    /**
+     * Random upstream gradients d&lt;Output&gt; in [-1, 1) (dead elements NaN); in a sampled case, each live
+     * value passes through {@link SampledReference#upstream} (0 outside its sample).
+     */
     public Map<String, double[]> randomUpstream(long seed, boolean roundToFloat) {
-        return randomGradients(Role.OUTPUT, seed, roundToFloat);
+        Map<String, double[]> out = randomGradients(Role.OUTPUT, seed, roundToFloat);
+        if (sampled != null) {
+            for (Operand o : withRole(Role.OUTPUT)) {
+                double[] d = out.get(o.gradName());
+                for (int e = 0; e < d.length; e++) {
+                    if (o.isLive(e)) {
+                        d[e] = sampled.upstream(o.name(), e, d[e]);
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     /**
@@ -205,6 +222,7 @@ public record KernelCase(String name, List<Operand> operands, int reductionLengt
         private int pointwiseDepth = 1;
         private Kernel forward;
         private Kernel backward;
+        private SampledReference sampled;
 
         private Builder(String name) {
             this.name = name;
@@ -277,8 +295,14 @@ public record KernelCase(String name, List<Operand> operands, int reductionLengt
             return this;
         }
 
+        /** Compares a sample of elements against {@code reference} instead of running the reference backend. */
+        public Builder sampled(SampledReference reference) {
+            this.sampled = reference;
+            return this;
+        }
+
         public KernelCase build() {
-            return new KernelCase(name, operands, reductionLength, pointwiseDepth, forward, backward);
+            return new KernelCase(name, operands, reductionLength, pointwiseDepth, forward, backward, sampled);
         }
     }
 }

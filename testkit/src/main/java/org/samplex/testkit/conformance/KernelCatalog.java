@@ -110,7 +110,22 @@ public final class KernelCatalog {
         all.add(LayoutCases.slice("slice last (large)", 17, 40, 7, 19));
         all.addAll(LayoutCases.fills(" (large)", 1031));
         all.addAll(threaded());
+        all.addAll(longN());
         return all;
+    }
+
+    /**
+     * Attention at N = 4096, non-causal and causal, on 128 seeded query rows each (first and last included): the
+     * lengths where the kernels' tiling over keys and queries runs many tiles deep, checked against a float64
+     * reference of the sampled rows ({@link SampledAttention}); tolerance as derived for attention in
+     * {@link SequenceCases#sampledAttention}.
+     */
+    static List<KernelCase> longN() {
+        return List.of(
+                SequenceCases.sampledAttention("attention full width H=1 hd=8 N=4096 (128 sampled rows)", 1, 4096, 1, 8,
+                        false, 128),
+                SequenceCases.sampledAttention("attention causal H=1 hd=16 N=4096 (128 sampled rows)", 1, 4096, 1,
+                        16, true, 128));
     }
 
     /** Sizes well above the cpu backend's inline-work threshold, so the work is split across threads. */

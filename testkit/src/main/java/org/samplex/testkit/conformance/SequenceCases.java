@@ -13,12 +13,38 @@ final class SequenceCases {
      * the softmax sum over N, the weighted sum over N) and the backward two more (dP over hd, D over N).
      */
     static KernelCase attention(String name, int batch, int positions, int heads, int headWidth, boolean causal) {
+        return attentionBuilder(name, batch, positions, heads, headWidth, causal, Values.uniform(-1, 1)).build();
+    }
+
+    /**
+     * Attention at long N, too long for the reference backend: compared on {@code rows} seeded query rows against
+     * {@link SampledAttention}. Values are drawn from [0, 1), so each output row is a weighted mean near 1/2
+     * rather than a sum cancelling to about 1/sqrt(N): weights that do not sum to 1 (a tile lost to the
+     * normalization) move it by the missing weight times 1/2, above the tolerance once that weight passes about
+     * 1%. A tile of keys skipped altogether shows in dV, which the sampled rows' one-signed upstream makes about
+     * rows / 2N = 1.6e-2 per element (checked: 64 keys taken out of the expected values fail dV).
+     *
+     * <p>Tolerance: as for every attention case, k = 2 hd + 3 N and d = 8 in {@link Conformance}'s bound
+     * c (k + d + 2) u max(1, max |reference|): the score sums hd products, the softmax sum and the weighted sum
+     * run over N keys, the backward's dP over hd and D over N; the sampled rows change none of these chains, and
+     * the scale's maximum runs over the compared elements only. At N = 4096, hd = 8: 4 * 12314 * 2^-24 = 2.9e-3
+     * for out, dQ, dK and dV (scale 1), 2.4e-2 for lse (scale log N, about 8.3).
+     */
+    static KernelCase sampledAttention(String name, int batch, int positions, int heads, int headWidth,
+                                       boolean causal, int rows) {
+        return attentionBuilder(name, batch, positions, heads, headWidth, causal, Values.uniform(0, 1))
+                .sampled(new SampledAttention(batch, positions, heads, headWidth, causal, rows, name.hashCode()))
+                .build();
+    }
+
+    private static KernelCase.Builder attentionBuilder(String name, int batch, int positions, int heads,
+                                                       int headWidth, boolean causal, Values values) {
         int size = batch * positions * heads * headWidth;
         double scale = 1.0 / Math.sqrt(headWidth);
         return KernelCase.builder(name)
                 .input("q", size)
                 .input("k", size)
-                .input("v", size)
+                .input("v", size, values)
                 .output("out", size)
                 .saved("lse", batch * heads * positions)
                 .reduction(2 * headWidth + 3 * positions)
@@ -27,8 +53,7 @@ final class SequenceCases {
                         batch, positions, heads, headWidth, scale, causal))
                 .backward((be, t) -> be.attentionBackward(t.get("dQ"), t.get("dK"), t.get("dV"), t.get("dOut"),
                         t.get("q"), t.get("k"), t.get("v"), t.get("out"), t.get("lse"), batch, positions, heads,
-                        headWidth, scale, causal))
-                .build();
+                        headWidth, scale, causal));
     }
 
     /** One GRU step from gate projections spanning the curved part of sigmoid and tanh. */
