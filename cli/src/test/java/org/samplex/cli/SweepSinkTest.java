@@ -8,6 +8,10 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -15,7 +19,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.samplex.experiment.RunRecord;
+import org.samplex.experiment.RunRecord.Crossing;
+import org.samplex.experiment.RunRecord.CurvePoint;
+import org.samplex.experiment.RunRecord.Status;
+import org.samplex.experiment.RunSpec;
 import org.samplex.sweep.ResultStore;
+import org.samplex.sweep.ResultStore.Claim;
 
 /**
  * The PostgreSQL sink ({@code sweep run --sink jdbc:postgresql://...}) against a throwaway server on a loopback
@@ -141,5 +151,43 @@ class SweepSinkTest {
         System.out.println("PostgreSQL sink (" + server.url() + "): shard 0 killed at " + atKill + " rows in the sink "
                 + "and retried, shard 2 run twice at once (" + ranTwo + " + " + ranTwin + "); merge: " + rows
                 + " rows, " + distinct + " distinct keys, missing " + missing + "\n" + merge.out());
+    }
+
+    /**
+     * A claim that reads the runs table just before the holder's result commits, and the claims table just after
+     * (two statements, two snapshots under READ COMMITTED), must still see the run as held or finished, never as
+     * free: the race that once ran one of shard 2's runs in both of its duplicates.
+     */
+    @Test
+    void aClaimRacingTheHoldersResultNeverTakesTheRun() throws Exception {
+        assumeTrue(server != null, skipped);
+        RunSpec spec = RunSpec.builder("linear", "tiny").seed(1).thresholds(0.5).backend("reference").build();
+        RunRecord record = new RunRecord(spec, Status.COMPLETED, List.of(new Crossing(0.5, 64L)),
+                List.of(new CurvePoint(1, 64, 0.4, 0.45)), 1, 64, 0.25, 0.5, "reference", 1, 3, Map.of());
+        int keys = 300;
+        int taken = 0;
+        int polls = 0;
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        try (ResultStore holder = ResultStore.openSink(server.url());
+                ResultStore rival = ResultStore.openSink(server.url())) {
+            for (int i = 0; i < keys; i++) {
+                String key = "race-" + dir.getFileName() + "-" + i;
+                assertEquals(Claim.CLAIMED, holder.claim(key));
+                Future<Boolean> stored = writer.submit(() -> holder.insertIfAbsent(key, spec, record));
+                Claim seen;
+                do {
+                    seen = rival.claim(key);
+                    polls++;
+                } while (seen == Claim.HELD);
+                if (seen == Claim.CLAIMED) {
+                    taken++;
+                }
+                assertTrue(stored.get());
+            }
+        } finally {
+            writer.shutdownNow();
+        }
+        assertEquals(0, taken, "of " + keys + " runs whose holder stored its result while a rival claimed them ("
+                + polls + " claims), the rival took " + taken);
     }
 }

@@ -66,7 +66,10 @@ abstract class JdbcStore implements ResultStore {
     /** Runs a read. */
     abstract <T> T read(Work<T> work) throws SQLException;
 
-    /** Serializes claims of {@code runKey} inside a transaction, beyond what the dialect's transaction does. */
+    /**
+     * Serializes claims of {@code runKey}, and the write of its result, inside a transaction, beyond what the
+     * dialect's transaction does.
+     */
     void lockKey(String runKey) throws SQLException {
     }
 
@@ -104,6 +107,9 @@ abstract class JdbcStore implements ResultStore {
         Row row = new Row(runKey, status, spec.learner(), spec.task(), spec.seed(), Json.canonical(spec.toMap()),
                 recordJson == null ? null : compact(recordJson), error, Instant.now().toString());
         return transaction("cannot store run " + runKey + " in " + location, () -> {
+            // Under the claim's lock: a claim reads runs, then claims, in two snapshots; a result committed
+            // between them would show neither the row nor the claim, and the run would be taken again.
+            lockKey(runKey);
             boolean changed = upsert(row);
             deleteOwnClaim(runKey);
             return changed;
