@@ -66,10 +66,7 @@ abstract class JdbcStore implements ResultStore {
     /** Runs a read. */
     abstract <T> T read(Work<T> work) throws SQLException;
 
-    /**
-     * Serializes claims of {@code runKey}, and the write of its result, inside a transaction, beyond what the
-     * dialect's transaction does.
-     */
+    /** Serializes claims of {@code runKey} inside a transaction, beyond what the dialect's transaction does. */
     void lockKey(String runKey) throws SQLException {
     }
 
@@ -107,9 +104,6 @@ abstract class JdbcStore implements ResultStore {
         Row row = new Row(runKey, status, spec.learner(), spec.task(), spec.seed(), Json.canonical(spec.toMap()),
                 recordJson == null ? null : compact(recordJson), error, Instant.now().toString());
         return transaction("cannot store run " + runKey + " in " + location, () -> {
-            // Under the claim's lock: a claim reads runs, then claims, in two snapshots; a result committed
-            // between them would show neither the row nor the claim, and the run would be taken again.
-            lockKey(runKey);
             boolean changed = upsert(row);
             deleteOwnClaim(runKey);
             return changed;
@@ -221,15 +215,10 @@ abstract class JdbcStore implements ResultStore {
 
     private Claim claimInTransaction(String runKey) throws SQLException {
         lockKey(runKey);
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT status FROM " + runs + " WHERE run_key = ? AND status <> 'failed'")) {
-            ps.setString(1, runKey);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    return Claim.FINISHED;
-                }
-            }
-        }
+        // Claims are read before results: a holder's result and the removal of its claim commit together, so a
+        // claim gone by this read has its result in the next one. (Read the other way round, two statements
+        // under READ COMMITTED could miss both.)
+        boolean heldElsewhere = false;
         try (PreparedStatement ps = connection.prepareStatement(
                 "SELECT session, host, pid, process_start, heartbeat FROM " + claims + " WHERE run_key = ?")) {
             ps.setString(1, runKey);
@@ -239,13 +228,23 @@ abstract class JdbcStore implements ResultStore {
                     Long processStart = rs.wasNull() ? null : start;
                     ProcessIdentity holder = new ProcessIdentity(rs.getString(1), rs.getString(2), rs.getLong(3),
                             processStart);
-                    if (!holder.session().equals(self.session())
+                    heldElsewhere = !holder.session().equals(self.session())
                             && holder.isAlive(self, rs.getLong(5), System.currentTimeMillis(),
-                            FOREIGN_LEASE_MILLIS)) {
-                        return Claim.HELD;
-                    }
+                            FOREIGN_LEASE_MILLIS);
                 }
             }
+        }
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT status FROM " + runs + " WHERE run_key = ? AND status <> 'failed'")) {
+            ps.setString(1, runKey);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return Claim.FINISHED;
+                }
+            }
+        }
+        if (heldElsewhere) {
+            return Claim.HELD;
         }
         try (PreparedStatement ps = connection.prepareStatement("INSERT INTO " + claims + "(run_key, session, "
                 + "host, pid, process_start, heartbeat) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(run_key) DO UPDATE SET "

@@ -9,8 +9,7 @@ import java.sql.Statement;
 /**
  * A {@link ResultStore} in a PostgreSQL database, tables {@code samplex_runs} and {@code samplex_claims}: a sink
  * that one sweep's processes on many hosts may share. The driver's own transactions are used (auto-commit off for
- * the work, then on again); a claim, and the write of the result it guards, are serialized per key by an advisory
- * lock (under READ COMMITTED each statement reads its own snapshot), since the row it guards may not
+ * the work, then on again); a claim is serialized per key by an advisory lock, since the row it guards may not
  * exist yet; reads run inside a transaction, the only way the driver streams rows instead of holding the whole
  * result in memory.
  */
