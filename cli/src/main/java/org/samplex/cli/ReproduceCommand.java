@@ -66,6 +66,9 @@ final class ReproduceCommand implements Callable<Integer> {
             description = "Runs at once; default: one per processor, each with one thread.")
     Integer workers;
 
+    @Mixin
+    PackOption pack;
+
     @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
             description = "Threads for all runs together; 0 (default) means all processors.")
     int threads;
@@ -123,7 +126,7 @@ final class ReproduceCommand implements Callable<Integer> {
         int w = workers != null ? workers : cores;
         int code = SweepCommandSupport.execute(spec, RunService.of(root.services()), plan,
                 new SweepCommandSupport.Settings(dir, name, w, threads, dryRun, extend, Sweep.Scope.WHOLE,
-                        CodeChange.parse(codeChanged), !noProbe));
+                        CodeChange.parse(codeChanged), !noProbe, pack.pack));
         if (dryRun || noReport) {
             return code;
         }

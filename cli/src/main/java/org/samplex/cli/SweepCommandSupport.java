@@ -33,9 +33,16 @@ final class SweepCommandSupport {
      * What to do with a plan.
      *
      * @param scope which runs this process runs and where it stores them (a shard, a sink), or the whole plan
+     * @param pack  runs trained as one pack at most (1: every run alone)
      */
     record Settings(Path out, String preset, int workers, int threads, boolean dryRun, boolean extend,
-                    Sweep.Scope scope, CodeChange codeChanged, boolean probe) {
+                    Sweep.Scope scope, CodeChange codeChanged, boolean probe, int pack) {
+
+        /** Every run alone. */
+        Settings(Path out, String preset, int workers, int threads, boolean dryRun, boolean extend,
+                 Sweep.Scope scope, CodeChange codeChanged, boolean probe) {
+            this(out, preset, workers, threads, dryRun, extend, scope, codeChanged, probe, 1);
+        }
 
         /** A dry run probes this machine for the shapes the store has not measured. */
         Settings(Path out, String preset, int workers, int threads, boolean dryRun, boolean extend,
@@ -65,6 +72,7 @@ final class SweepCommandSupport {
      */
     static int execute(CommandSpec spec, RunService trainer, Plan plan, Settings s) {
         SweepRunner.threadsPerRun(s.workers(), s.threads());
+        SweepRunner.checkPack(s.pack());
         List<PlannedRun> runs = plan.expand(trainer);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -78,7 +86,7 @@ final class SweepCommandSupport {
         SweepRunner.Outcome outcome;
         try {
             outcome = Sweep.run(s.out(), plan, runs, s.scope(), s.preset(), s.extend(), trainer, s.workers(),
-                    s.threads(), progress, s.codeChanged(), line -> {
+                    s.threads(), s.pack(), progress, s.codeChanged(), line -> {
                         err.println(line);
                         err.flush();
                     });

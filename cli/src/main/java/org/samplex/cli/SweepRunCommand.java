@@ -47,6 +47,9 @@ final class SweepRunCommand implements Callable<Integer> {
                     + "default: ${DEFAULT-VALUE}.")
     int workers;
 
+    @Mixin
+    PackOption pack;
+
     @Option(names = "--shard", paramLabel = "I/N|auto/N",
             description = "Run only shard I of N (0 <= I < N): the plan's runs sorted by run key (or cost, "
                     + "--shard-order) and dealt by position modulo N. Results go to DIR/shard-I-of-N.sqlite. auto/N "
@@ -97,7 +100,7 @@ final class SweepRunCommand implements Callable<Integer> {
         Plan p = planOptions.plan();
         RunService trainer = RunService.of(parent.root.services());
         return SweepCommandSupport.execute(spec, trainer, p, new SweepCommandSupport.Settings(out, null, workers,
-                planOptions.threads(), dryRun, extend, scope, CodeChange.parse(codeChanged), !noProbe));
+                planOptions.threads(), dryRun, extend, scope, CodeChange.parse(codeChanged), !noProbe, pack.pack));
     }
 
     /** Which runs and where: --shard, --shard-order, --sink. */

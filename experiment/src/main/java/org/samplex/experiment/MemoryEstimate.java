@@ -35,6 +35,15 @@ public record MemoryEstimate(long parameters, long learnerBytes, long largestBuf
         return learnerBytes + testSetBytes;
     }
 
+    /**
+     * The estimate for {@code runs} such runs packed into one model ({@link PackedSession}): every part, the
+     * largest buffer included (the packed parameter slabs), {@code runs} times this one's.
+     */
+    public MemoryEstimate times(int runs) {
+        return new MemoryEstimate(parameters < 0 ? parameters : parameters * runs, learnerBytes * runs,
+                largestBuffer * runs, testSetBytes * runs, positions);
+    }
+
     /** The estimate for a resolved spec on a backend of float type {@code dtype}. */
     public static MemoryEstimate of(RunSpec resolved, Task task, LearnerProvider learner, Config learnerConfig,
                                     DType dtype) {

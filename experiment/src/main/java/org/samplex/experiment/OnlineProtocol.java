@@ -135,7 +135,7 @@ public final class OnlineProtocol {
             loop.run();
             Map<String, double[][]> artifacts = s.inspect() ? session.inspect() : Map.of();
             Map<String, Object> provenance = provenance(s, session.task(), learnerProvider, taskProvider, backend);
-            return new RunRecord(s, loop.status, loop.crossings(), loop.curve, session.steps(),
+            return new RunRecord(s, loop.ladder.status(), loop.ladder.crossings(), loop.ladder.curve(), session.steps(),
                     session.promptsSeen(), loop.trainNanos * 1e-9, loop.evalNanos * 1e-9, backend.name(),
                     backend.threads(), session.learner().parameters().count(), provenance, artifacts,
                     session.task().shape());
@@ -147,15 +147,7 @@ public final class OnlineProtocol {
         private final TrainingSession session;
         private final RunSpec spec;
         private final ProgressListener listener;
-        private final List<Double> thresholds;
-        private final Long[] nStar;
-        /** Checks needed in a row below a threshold, and per threshold the current run and its first prompts. */
-        private final int confirm;
-        private final int[] streak;
-        private final long[] firstBelow;
-        private final List<CurvePoint> curve = new ArrayList<>();
-        private int crossed;
-        private Status status = Status.CENSORED;
+        private final Ladder ladder;
         private long trainNanos;
         private long evalNanos;
 
@@ -163,11 +155,7 @@ public final class OnlineProtocol {
             this.session = session;
             this.spec = session.spec();
             this.listener = listener;
-            this.thresholds = spec.thresholds();
-            this.nStar = new Long[thresholds.size()];
-            this.confirm = spec.get(Settings.CONFIRM_CHECKS);
-            this.streak = new int[thresholds.size()];
-            this.firstBelow = new long[thresholds.size()];
+            this.ladder = new Ladder(spec);
         }
 
         /** Trains to the end of the run: the ladder crossed, the cap, divergence, or the fixed-n rule. */
@@ -211,47 +199,15 @@ public final class OnlineProtocol {
             trainNanos += System.nanoTime() - mark;
         }
 
-        /** Records a check; true when the run is over (diverged, or every threshold crossed). */
+        /** Records a check and tells the listener; true when the run is over ({@link Ladder#check}). */
         private boolean check(CurvePoint p) {
-            curve.add(p);
             listener.checked(p, (trainNanos + evalNanos) * 1e-9);
-            if (!Double.isFinite(p.trainLoss()) || !Double.isFinite(p.testMse())) {
-                status = Status.DIVERGED;
-                return true;
-            }
-            // Threshold i is crossed at the first of K = confirm-checks consecutive checks below it. The ladder is
-            // descending, so a check below a threshold is below every higher one: a threshold's run of checks is
-            // never longer than a higher one's, and the thresholds crossed so far are always a prefix of it.
-            for (int i = crossed; i < thresholds.size(); i++) {
-                if (p.testMse() < thresholds.get(i)) {
-                    if (streak[i]++ == 0) {
-                        firstBelow[i] = p.promptsSeen();
-                    }
-                } else {
-                    streak[i] = 0;
-                }
-            }
-            while (crossed < thresholds.size() && streak[crossed] >= confirm) {
-                nStar[crossed] = firstBelow[crossed];
-                crossed++;
-            }
-            if (crossed == thresholds.size()) {
-                status = Status.COMPLETED;
-                return !spec.trainsToRule();
-            }
-            return false;
-        }
-
-        List<RunRecord.Crossing> crossings() {
-            List<RunRecord.Crossing> out = new ArrayList<>();
-            for (int i = 0; i < thresholds.size(); i++) {
-                out.add(new RunRecord.Crossing(thresholds.get(i), nStar[i]));
-            }
-            return out;
+            return ladder.check(p);
         }
     }
 
-    private static Map<String, Object> provenance(RunSpec spec, Task task, LearnerProvider learner,
+    /** What a record says of where it came from: versions, environment, modules, code identity, seeds, task. */
+    static Map<String, Object> provenance(RunSpec spec, Task task, LearnerProvider learner,
                                                   TaskProvider taskProvider, Backend backend) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("samplex", Versions.of(OnlineProtocol.class));

@@ -137,7 +137,7 @@ public final class TrainingSession implements AutoCloseable {
             return new TrainingSession(setup, learner, backend, metering, test, step, new Arena(backend));
         } catch (RuntimeException | Error e) {
             for (AutoCloseable c : new AutoCloseable[]{step, test, learner}) {
-                closeQuietly(c, e);
+                Closing.quietly(c, e);
             }
             throw e;
         }
@@ -293,30 +293,6 @@ public final class TrainingSession implements AutoCloseable {
     /** Closes the arenas and the learner's parameters (not the backend). */
     @Override
     public void close() {
-        RuntimeException failure = null;
-        for (AutoCloseable c : new AutoCloseable[]{evalArena, stepArena, testArena, learner}) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                if (failure == null) {
-                    failure = e instanceof RuntimeException r ? r : new IllegalStateException(e);
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
-    }
-
-    private static void closeQuietly(AutoCloseable c, Throwable into) {
-        if (c != null) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                into.addSuppressed(e);
-            }
-        }
+        Closing.all(evalArena, stepArena, testArena, learner);
     }
 }

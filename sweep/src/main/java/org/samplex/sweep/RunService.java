@@ -1,5 +1,6 @@
 package org.samplex.sweep;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -15,6 +16,8 @@ import org.samplex.api.learn.TaskShape;
 import org.samplex.experiment.CodeIdentity;
 import org.samplex.experiment.MemoryEstimate;
 import org.samplex.experiment.OnlineProtocol;
+import org.samplex.experiment.PackedProtocol;
+import org.samplex.experiment.PackedSession;
 import org.samplex.experiment.ProgressListener;
 import org.samplex.experiment.RunRecord;
 import org.samplex.experiment.RunSpec;
@@ -48,6 +51,25 @@ public interface RunService {
 
     /** Runs a resolved spec on its own backend with the spec's threads, closing everything it opened. */
     RunRecord run(RunSpec resolvedSpec, ProgressListener listener);
+
+    /**
+     * The key under which resolved specs may train in one pack ({@link PackedSession#key}); null when this one
+     * cannot be packed (the default: a service that cannot pack).
+     */
+    default String packKey(RunSpec resolvedSpec) {
+        return null;
+    }
+
+    /**
+     * Trains resolved specs with one {@link #packKey} (at least 2), and the runs the feed gives for freed slots,
+     * as one pack on their own backend ({@link PackedProtocol}); each run's end goes to the feed. A wrapper that
+     * changes {@link #run} must change this too, or return null from {@link #packKey}.
+     *
+     * @throws UnsupportedOperationException when this service cannot pack (its {@link #packKey} is always null)
+     */
+    default void runPacked(List<RunSpec> resolvedSpecs, PackedProtocol.Feed feed) {
+        throw new UnsupportedOperationException("this run service cannot train runs packed");
+    }
 
     /**
      * The option of task {@code task} that sets an axis of its shape ({@link TaskProvider#axisOption}); null when
@@ -105,6 +127,19 @@ public interface RunService {
             @Override
             public RunRecord run(RunSpec resolvedSpec, ProgressListener listener) {
                 return OnlineProtocol.run(resolvedSpec, services, listener);
+            }
+
+            @Override
+            public String packKey(RunSpec resolvedSpec) {
+                LearnerProvider learner = services.learner(resolvedSpec.learner());
+                TrainingSession.Setup setup = TrainingSession.setUp(resolvedSpec, learner,
+                        services.task(resolvedSpec.task()));
+                return PackedSession.key(setup.spec(), setup.task().shape(), learner);
+            }
+
+            @Override
+            public void runPacked(List<RunSpec> resolvedSpecs, PackedProtocol.Feed feed) {
+                PackedProtocol.run(resolvedSpecs, services, feed);
             }
 
             @Override
@@ -192,6 +227,16 @@ public interface RunService {
         @Override
         public long parameterCount(RunSpec resolvedSpec) {
             return to.parameterCount(resolvedSpec);
+        }
+
+        @Override
+        public String packKey(RunSpec resolvedSpec) {
+            return to.packKey(resolvedSpec);
+        }
+
+        @Override
+        public void runPacked(List<RunSpec> resolvedSpecs, PackedProtocol.Feed feed) {
+            to.runPacked(resolvedSpecs, feed);
         }
 
         @Override

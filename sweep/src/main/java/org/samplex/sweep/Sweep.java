@@ -101,7 +101,17 @@ public final class Sweep {
     public static SweepRunner.Outcome run(Path dir, Plan plan, List<PlannedRun> runs, Scope scope, String preset,
                                           boolean extend, RunService trainer, int workers, int totalThreads,
                                           SweepListener listener, CodeChange codeChanged, Consumer<String> say) {
+        return run(dir, plan, runs, scope, preset, extend, trainer, workers, totalThreads, 1, listener, codeChanged,
+                say);
+    }
+
+    /** As the overload without {@code pack}, with up to {@code pack} runs trained as one ({@link SweepRunner}). */
+    public static SweepRunner.Outcome run(Path dir, Plan plan, List<PlannedRun> runs, Scope scope, String preset,
+                                          boolean extend, RunService trainer, int workers, int totalThreads,
+                                          int pack, SweepListener listener, CodeChange codeChanged,
+                                          Consumer<String> say) {
         SweepRunner.threadsPerRun(workers, totalThreads);
+        SweepRunner.checkPack(pack);
         List<PlannedRun> mine = scope.runs(runs, trainer);
         SweepFolder.savePlan(dir, plan, runs, preset, extend);
         try (ResultStore store = scope.open(dir)) {
@@ -110,7 +120,7 @@ public final class Sweep {
                 PlannedRun first = mine.stream().filter(r -> stale.containsKey(r.key())).findFirst().orElseThrow();
                 codeChanged.apply(store, stale, trainer.codeIdentity(first.spec()), say);
             }
-            return SweepRunner.run(mine, store, trainer, workers, totalThreads, listener);
+            return SweepRunner.run(mine, store, trainer, workers, totalThreads, pack, listener);
         }
     }
 }

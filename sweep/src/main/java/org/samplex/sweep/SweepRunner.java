@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.samplex.experiment.PackedProtocol;
 import org.samplex.experiment.ProgressListener;
 import org.samplex.experiment.RunRecord;
 import org.samplex.experiment.RunSpec;
@@ -24,6 +25,12 @@ import org.samplex.experiment.RunSpec;
  *
  * <p>Threads: W workers each run one run at a time on a backend of its own with max(1, T / W) threads, T the
  * threads given (0: the processors of this machine), so the runs together do not oversubscribe the cores.
+ *
+ * <p>Packs ({@code pack} P > 1): a worker whose run can be packed ({@link RunService#packKey}) claims up to P - 1
+ * more ready runs with its key and trains them as one pack ({@link RunService#runPacked}); a run that ends in the
+ * pack is stored at once and its slot takes the next ready run with the key, claimed likewise. Each record holds
+ * what the run records alone (docs/packing.md). If the pack fails, every run in it that has not ended is stored
+ * as failed with the pack's error.
  */
 public final class SweepRunner {
 
@@ -61,6 +68,9 @@ public final class SweepRunner {
     private final RunService trainer;
     private final SweepListener listener;
     private final int threadsPerRun;
+    private final int pack;
+    /** Pack keys by run key; an empty string for a run that cannot be packed. */
+    private final Map<String, String> packKeys = new java.util.concurrent.ConcurrentHashMap<>();
     private final Deque<PlannedRun> ready = new ArrayDeque<>();
     private final List<PlannedRun> held = new ArrayList<>();
     private final Map<String, Integer> ran = new TreeMap<>();
@@ -70,11 +80,12 @@ public final class SweepRunner {
     private boolean heartbeatFailed;
 
     private SweepRunner(ResultStore store, RunService trainer, SweepListener listener, int threadsPerRun,
-                        long heartbeatNanos) {
+                        int pack, long heartbeatNanos) {
         this.store = store;
         this.trainer = trainer;
         this.listener = listener;
         this.threadsPerRun = threadsPerRun;
+        this.pack = pack;
         this.heartbeatNanos = heartbeatNanos;
     }
 
@@ -90,6 +101,14 @@ public final class SweepRunner {
         return Math.max(1, total / workers);
     }
 
+    /** Checks a pack size: 1 (no packing) to {@link #MAX_PACK}. */
+    public static void checkPack(int pack) {
+        if (pack < 1 || pack > MAX_PACK) {
+            throw new IllegalArgumentException("option 'pack' must be between 1 (every run alone) and " + MAX_PACK
+                    + ", got " + pack);
+        }
+    }
+
     /**
      * Runs what the store lacks of {@code runs}.
      *
@@ -100,13 +119,26 @@ public final class SweepRunner {
      */
     public static Outcome run(List<PlannedRun> runs, ResultStore store, RunService trainer, int workers,
                               int totalThreads, SweepListener listener) {
-        return run(runs, store, trainer, workers, totalThreads, listener, HEARTBEAT_NANOS);
+        return run(runs, store, trainer, workers, totalThreads, 1, listener, HEARTBEAT_NANOS);
     }
+
+    /**
+     * {@link #run(List, ResultStore, RunService, int, int, SweepListener)} with up to {@code pack} runs trained
+     * as one pack (1: every run alone).
+     */
+    public static Outcome run(List<PlannedRun> runs, ResultStore store, RunService trainer, int workers,
+                              int totalThreads, int pack, SweepListener listener) {
+        return run(runs, store, trainer, workers, totalThreads, pack, listener, HEARTBEAT_NANOS);
+    }
+
+    /** Packs of at most this many runs ({@code --pack}). */
+    public static final int MAX_PACK = 256;
 
     /** {@link #run} with the time between heartbeats given, so tests need not wait for one. */
     static Outcome run(List<PlannedRun> runs, ResultStore store, RunService trainer, int workers, int totalThreads,
-                       SweepListener listener, long heartbeatNanos) {
-        SweepRunner runner = new SweepRunner(store, trainer, listener, threadsPerRun(workers, totalThreads),
+                       int pack, SweepListener listener, long heartbeatNanos) {
+        checkPack(pack);
+        SweepRunner runner = new SweepRunner(store, trainer, listener, threadsPerRun(workers, totalThreads), pack,
                 heartbeatNanos);
         var finished = store.finishedKeys();
         int skipped = 0;
@@ -195,7 +227,14 @@ public final class SweepRunner {
                 switch (store.claim(r.key())) {
                     case FINISHED -> countElsewhere();
                     case HELD -> hold(r);
-                    case CLAIMED -> execute(r);
+                    case CLAIMED -> {
+                        List<PlannedRun> mine = packWith(r);
+                        if (mine.size() == 1) {
+                            execute(r);
+                        } else {
+                            executePack(mine);
+                        }
+                    }
                 }
             }
         } catch (RuntimeException | Error e) {
@@ -244,8 +283,130 @@ public final class SweepRunner {
         ran.merge(status, 1, Integer::sum);
     }
 
+    /** The spec a worker runs: the planned one with the worker's threads. */
+    private RunSpec spec(PlannedRun r) {
+        return r.spec().toBuilder().threads(threadsPerRun).build();
+    }
+
+    /** The run's pack key, or "" when it cannot be packed (or packing is off). */
+    private String packKey(PlannedRun r) {
+        if (pack < 2) {
+            return "";
+        }
+        return packKeys.computeIfAbsent(r.key(), k -> {
+            try {
+                return java.util.Objects.requireNonNullElse(trainer.packKey(spec(r)), "");
+            } catch (RuntimeException cannotBeSetUp) {
+                return ""; // run alone, where its error is stored as the run's failure
+            }
+        });
+    }
+
+    /** A claimed run and up to pack - 1 more claimed ready runs with its pack key. */
+    private List<PlannedRun> packWith(PlannedRun r) {
+        List<PlannedRun> mine = new ArrayList<>(List.of(r));
+        String key = packKey(r);
+        while (!key.isEmpty() && mine.size() < pack) {
+            PlannedRun next = takeCompatible(key);
+            if (next == null) {
+                break;
+            }
+            mine.add(next);
+        }
+        return mine;
+    }
+
+    /** The next ready run with this pack key that this process claims, or null when none is left. */
+    private PlannedRun takeCompatible(String key) {
+        for (PlannedRun next = pollCompatible(key); next != null; next = pollCompatible(key)) {
+            switch (store.claim(next.key())) {
+                case FINISHED -> countElsewhere();
+                case HELD -> hold(next);
+                case CLAIMED -> {
+                    return next;
+                }
+            }
+        }
+        return null;
+    }
+
+    private synchronized PlannedRun pollCompatible(String key) {
+        if (stopping) {
+            return null;
+        }
+        for (var it = ready.iterator(); it.hasNext(); ) {
+            PlannedRun r = it.next();
+            if (packKey(r).equals(key)) {
+                it.remove();
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Trains claimed runs as one pack that refills its slots from the ready runs with their key; stores each run
+     * as it ends, and every run not ended as failed when the pack fails. A store that cannot be written stops the
+     * sweep, as for a run alone.
+     */
+    private void executePack(List<PlannedRun> first) {
+        Map<RunSpec, PlannedRun> running = new java.util.IdentityHashMap<>();
+        List<RunSpec> specs = new ArrayList<>();
+        for (PlannedRun r : first) {
+            RunSpec s = spec(r);
+            running.put(s, r);
+            specs.add(s);
+            listener.runStarted(r);
+        }
+        String key = packKey(first.getFirst());
+        RuntimeException[] storeFailure = new RuntimeException[1];
+        try {
+            trainer.runPacked(specs, new PackedProtocol.Feed() {
+                @Override
+                public RunSpec next() {
+                    PlannedRun r = takeCompatible(key);
+                    if (r == null) {
+                        return null;
+                    }
+                    RunSpec s = spec(r);
+                    running.put(s, r);
+                    listener.runStarted(r);
+                    return s;
+                }
+
+                @Override
+                public ProgressListener listener(RunSpec spec) {
+                    return progress(running.get(spec));
+                }
+
+                @Override
+                public void finished(RunSpec spec, RunRecord record) {
+                    PlannedRun r = running.get(spec);
+                    try {
+                        store.insertIfAbsent(r.key(), spec, record);
+                    } catch (RuntimeException e) {
+                        storeFailure[0] = e;
+                        throw e;
+                    }
+                    running.remove(spec);
+                    count(record.status().label());
+                    listener.runFinished(r, record);
+                }
+            });
+        } catch (Exception | OutOfMemoryError | StackOverflowError e) {
+            if (e == storeFailure[0]) {
+                throw storeFailure[0];
+            }
+            for (Map.Entry<RunSpec, PlannedRun> unfinished : running.entrySet()) {
+                store.insertFailure(unfinished.getValue().key(), unfinished.getKey(), describe(e));
+                count("failed");
+                listener.runFailed(unfinished.getValue(), e);
+            }
+        }
+    }
+
     private void execute(PlannedRun r) {
-        RunSpec spec = r.spec().toBuilder().threads(threadsPerRun).build();
+        RunSpec spec = spec(r);
         listener.runStarted(r);
         RunRecord record;
         try {

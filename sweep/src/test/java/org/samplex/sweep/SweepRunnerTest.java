@@ -227,7 +227,7 @@ class SweepRunnerTest {
                 st.execute("CREATE TRIGGER refuse_heartbeat BEFORE UPDATE ON claims "
                         + "BEGIN SELECT RAISE(ABORT, 'heartbeat refused'); END");
             }
-            SweepRunner.Outcome o = SweepRunner.run(runs, store, TRAINER, 1, 1, rec, 0);
+            SweepRunner.Outcome o = SweepRunner.run(runs, store, TRAINER, 1, 1, 1, rec, 0);
             assertEquals(Map.of("completed", runs.size()), o.ran(), String.join("\n", rec.failed));
         }
         assertEquals(1, rec.heartbeatFailures.size(), rec.heartbeatFailures.toString());

@@ -36,6 +36,19 @@ public interface Learner extends AutoCloseable {
     }
 
     /**
+     * This learner reading {@code packed} instead of its own parameters: the parameters of R runs of it (its own
+     * configuration, any seeds) packed by {@link Parameters#pack}. Its forward then takes the R runs' inputs one run
+     * after another, (R B, N, D), and returns their predictions likewise, (R B, N). The result owns and closes
+     * {@code packed}; this learner is unchanged.
+     *
+     * @throws UnsupportedOperationException when its provider is not {@link LearnerProvider#packable}
+     */
+    default Learner packed(Parameters packed) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot train packed (its provider "
+                + "is not packable)");
+    }
+
+    /**
      * Named matrices that explain the trained model for reports, computed on the host (for example a
      * transformer's W_Q^T W_K per head and its attention weights on {@code prompt}). Empty unless a learner has
      * something to show. Called rarely (once at the end of a run), so clarity beats speed here.

@@ -26,4 +26,14 @@ public interface LearnerProvider {
      * @throws IllegalArgumentException when the config does not fit the shape, naming the parameters
      */
     Learner create(TaskShape shape, Config config, Backend backend, long seed);
+
+    /**
+     * Whether runs of its learners can train as one packed model ({@link Learner#packed}): true only when every
+     * learner it creates is {@link Learner#replayable}, uses its parameters in {@link org.samplex.api.tape.Ops#linear}
+     * and {@link org.samplex.api.tape.Ops#biasAdd} alone, and treats the rows of its input independently (no op
+     * mixes prompts), so that runs packed along the batch axis compute what each would alone. False by default.
+     */
+    default boolean packable() {
+        return false;
+    }
 }

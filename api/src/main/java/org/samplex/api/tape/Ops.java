@@ -59,13 +59,20 @@ public final class Ops {
         return y;
     }
 
-    /** y (R, out) = x (R, in) W^T + b, with W (out, in) and b (out) as in torch.nn.Linear; b may be null. */
+    /**
+     * y (R, out) = x (R, in) W^T + b, with W (out, in) and b (out) as in torch.nn.Linear; b may be null. With a
+     * packed weight ({@link Tensor#pack} P), x holds P runs' rows one run after another and run p's rows meet W_p
+     * and b_p ({@link PackedOps}).
+     */
     public static Tensor linear(Tape tape, Tensor x, Tensor weight, Tensor bias) {
         Backend be = tape.backend();
         int rows = x.rows();
         int in = x.dim(-1);
         int out = weight.dim(0);
         int[] shape = linearShape(x, weight, bias);
+        if (weight.pack() > 1) {
+            return PackedOps.linear(tape, x, weight, bias, null, shape);
+        }
         Tensor y = tape.output(tape.needsGrad(x, weight, bias), shape);
         GemmSpec spec = GemmSpec.dense(false, true, rows, out, in);
         tape.forward(() -> {
@@ -104,6 +111,9 @@ public final class Ops {
                     + Arrays.toString(Activation.values()) + ", got null");
         }
         int[] shape = linearShape(x, weight, bias);
+        if (weight.pack() > 1) {
+            return PackedOps.linear(tape, x, weight, bias, f, shape);
+        }
         Tensor y = tape.output(tape.needsGrad(x, weight, bias), shape);
         // the pre-activation: y's buffer stands in for its value (never read as such), its gradient is its own
         Tensor pre = new Tensor(y.value(), null, y.requiresGrad(), shape);
@@ -144,8 +154,11 @@ public final class Ops {
         return shape;
     }
 
-    /** out (rows, cols) = x + bias (cols), broadcast over rows. */
+    /** out (rows, cols) = x + bias (cols), broadcast over rows; a packed bias as in {@link #linear}. */
     public static Tensor biasAdd(Tape tape, Tensor x, Tensor bias) {
+        if (bias.pack() > 1) {
+            return PackedOps.biasAdd(tape, x, bias);
+        }
         Backend be = tape.backend();
         int cols = x.dim(-1);
         int rows = x.rows();
@@ -217,6 +230,19 @@ public final class Ops {
                     pred.size()));
         }
         return loss;
+    }
+
+    /**
+     * One loss per run of a packed model: loss (runs), loss_p = the mean of (pred - target)^2 over the p-th of
+     * {@code runs} equal parts of pred, each part the kernel call {@link #mse(Tape, Tensor, Tensor)} makes on one
+     * run's predictions. A backward seeds every element with 1, so each run's parameters get its own loss's
+     * gradient. With runs 1 it is that op.
+     */
+    public static Tensor mse(Tape tape, Tensor pred, Tensor target, int runs) {
+        if (runs < 1) {
+            throw new IllegalArgumentException("mse: runs must be at least 1, got " + runs);
+        }
+        return runs == 1 ? mse(tape, pred, target) : PackedOps.mse(tape, pred, target, runs);
     }
 
     /** out (n, w) row r = table (rows, w) row index[r]; index is an INT32 buffer of n entries. */

@@ -14,6 +14,10 @@ import org.samplex.api.rng.RngStream;
  * A model's parameters: four slabs (values, gradients, AdamW first and second moments), each one backend
  * buffer, with named slices. The model owns this object and closes it; the slabs are never left to the GC.
  * Declaration order fixes the layout, so the same model declares the same slab on every backend.
+ *
+ * <p>Packed ({@link #pack(List)}): the parameters of R runs of one model in slabs of R times the count, run r's
+ * parameters at [r count, (r + 1) count) in the layout of one run, so run r's update is one AdamW call on its
+ * slice ({@link #slice}) and each named tensor is packed with stride count ({@link Tensor#pack}).
  */
 public final class Parameters implements AutoCloseable {
 
@@ -29,20 +33,28 @@ public final class Parameters implements AutoCloseable {
     private final Buffer firstMoment;
     private final Buffer secondMoment;
     private final long count;
+    private final int pack;
     private boolean closed;
 
     private Parameters(Backend backend, Map<String, Slot> slots, long count) {
+        this(backend, slots, count, 1);
+    }
+
+    /** Slabs of {@code pack} runs' parameters, run r's at {@code r * count}. */
+    private Parameters(Backend backend, Map<String, Slot> slots, long count, int pack) {
         this.backend = backend;
         this.slots = Collections.unmodifiableMap(slots);
         this.count = count;
+        this.pack = pack;
+        long total = count * pack;
         Buffer v = null;
         Buffer g = null;
         Buffer m = null;
         try {
-            v = backend.allocate(count);
-            g = backend.allocate(count);
-            m = backend.allocate(count);
-            this.secondMoment = backend.allocate(count);
+            v = backend.allocate(total);
+            g = backend.allocate(total);
+            m = backend.allocate(total);
+            this.secondMoment = backend.allocate(total);
         } catch (RuntimeException e) {
             for (Buffer b : new Buffer[] {v, g, m}) {
                 if (b != null) {
@@ -55,8 +67,9 @@ public final class Parameters implements AutoCloseable {
         this.grads = g;
         this.firstMoment = m;
         for (Slot s : slots.values()) {
-            tensors.put(s.name(), new Tensor(values.slice(s.offset(), s.size()), grads.slice(s.offset(), s.size()),
-                    true, s.shape()));
+            long span = (pack - 1) * count + s.size();
+            tensors.put(s.name(), new Tensor(values.slice(s.offset(), span), grads.slice(s.offset(), span), true,
+                    pack, count, s.shape()));
         }
     }
 
@@ -114,9 +127,88 @@ public final class Parameters implements AutoCloseable {
         return slots.get(name);
     }
 
-    /** Total number of scalar parameters. */
+    /** Total number of scalar parameters (of one run, when packed). */
     public long count() {
         return count;
+    }
+
+    /** Runs whose parameters these slabs hold: 1 unless made by {@link #pack(List)}. */
+    public int pack() {
+        return pack;
+    }
+
+    /**
+     * The parameters of {@code runs.size()} runs of one model as one packed set: the same names and layout, run
+     * r's values copied from {@code runs.get(r)} (which the caller still owns and closes), gradients and AdamW
+     * moments zero. The caller owns the result.
+     *
+     * @throws IllegalArgumentException when the runs are fewer than 2, already packed, on other backends, or
+     *                                  declare other names or shapes
+     */
+    public static Parameters pack(List<Parameters> runs) {
+        if (runs.size() < 2) {
+            throw new IllegalArgumentException("a pack needs at least 2 runs, got " + runs.size());
+        }
+        Parameters first = runs.getFirst();
+        for (Parameters p : runs) {
+            p.ensureOpen();
+            if (p.pack != 1 || p.backend != first.backend || !sameLayout(p, first)) {
+                throw new IllegalArgumentException("packed runs must be unpacked parameters of one model on one "
+                        + "backend; got " + p.slots.keySet() + " beside " + first.slots.keySet());
+            }
+        }
+        Parameters packed = new Parameters(first.backend, new LinkedHashMap<>(first.slots), first.count, runs.size());
+        for (int r = 0; r < runs.size(); r++) {
+            packed.load(r, runs.get(r));
+        }
+        return packed;
+    }
+
+    /**
+     * Starts run {@code run} of a packed set afresh from {@code from}'s values (unpacked, same layout): its values
+     * copied, its gradients and AdamW moments zeroed. The other runs are not touched.
+     */
+    public void load(int run, Parameters from) {
+        ensureOpen();
+        if (run < 0 || run >= pack || from.pack != 1 || !sameLayout(from, this)) {
+            throw new IllegalArgumentException("load run " + run + " of a pack of " + pack + " from "
+                    + from.slots.keySet() + " (declared here: " + slots.keySet() + ")");
+        }
+        backend.copy(slice(values, run), from.values());
+        backend.fill(slice(grads, run), 0.0);
+        backend.fill(slice(firstMoment, run), 0.0);
+        backend.fill(slice(secondMoment, run), 0.0);
+    }
+
+    /** Run {@code run}'s part of a slab ({@link #values}, {@link #grads} or a moment): [run count, (run + 1) count). */
+    public Buffer slice(Buffer slab, int run) {
+        return slab.slice(run * count, count);
+    }
+
+    /**
+     * Checks that these are packed parameters of the model that {@code single} belongs to (for
+     * {@link org.samplex.api.learn.Learner#packed}).
+     *
+     * @throws IllegalArgumentException when they are not packed or are laid out otherwise
+     */
+    public void requirePackOf(Parameters single) {
+        if (pack < 2 || single.pack != 1 || !sameLayout(this, single)) {
+            throw new IllegalArgumentException("expected the packed parameters of a model declaring "
+                    + single.slots.keySet() + ", got " + pack + " run(s) of " + slots.keySet());
+        }
+    }
+
+    private static boolean sameLayout(Parameters a, Parameters b) {
+        if (a.count != b.count || !a.slots.keySet().equals(b.slots.keySet())) {
+            return false;
+        }
+        for (Slot s : a.slots.values()) {
+            Slot t = b.slots.get(s.name());
+            if (s.offset() != t.offset() || !Arrays.equals(s.shape(), t.shape())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public Backend backend() {
@@ -173,14 +265,14 @@ public final class Parameters implements AutoCloseable {
 
     /** A copy of every parameter value, in layout order (for tests, checkpoints and parity checks). */
     public double[] valuesToHost() {
-        double[] out = new double[Math.toIntExact(count)];
+        double[] out = new double[Math.toIntExact(values().length())];
         backend.copyToHost(values(), out);
         return out;
     }
 
     /** A copy of every gradient, in layout order. */
     public double[] gradsToHost() {
-        double[] out = new double[Math.toIntExact(count)];
+        double[] out = new double[Math.toIntExact(grads().length())];
         backend.copyToHost(grads(), out);
         return out;
     }

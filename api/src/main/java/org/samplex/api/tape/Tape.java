@@ -107,8 +107,25 @@ public final class Tape {
         return new Tensor(arena.allocate(n), null, requiresGrad && gradEnabled, shape);
     }
 
-    /** Whether an op with these inputs must record a backward. */
+    /**
+     * Whether an op with these inputs must record a backward.
+     *
+     * @throws IllegalArgumentException for a packed tensor ({@link Tensor#pack}): only the ops of
+     *                                  {@link PackedOps} take one
+     */
     public boolean needsGrad(Tensor... inputs) {
+        for (Tensor t : inputs) {
+            if (t != null && t.pack() > 1) {
+                throw new IllegalArgumentException("a parameter of a packed model (" + t + ") reached an op that "
+                        + "takes no packed tensors; only linear and biasAdd do (a learner that packs may use its "
+                        + "parameters only there)");
+            }
+        }
+        return needsGradPacked(inputs);
+    }
+
+    /** {@link #needsGrad}, packed tensors allowed. */
+    boolean needsGradPacked(Tensor... inputs) {
         if (!gradEnabled) {
             return false;
         }
@@ -166,7 +183,8 @@ public final class Tape {
     }
 
     /**
-     * Seeds d(loss) = 1 for a one-element loss and runs every recorded backward in reverse order.
+     * Seeds d(loss) = 1 for a one-element loss (every element of a packed model's per-run losses, rank 1) and runs
+     * every recorded backward in reverse order.
      *
      * @throws IllegalStateException while capturing: {@link #endCapture} runs the captured step's backward
      */
@@ -179,8 +197,9 @@ public final class Tape {
     }
 
     private void seed(Tensor loss) {
-        if (loss.size() != 1) {
-            throw new IllegalArgumentException("backward needs a scalar loss, got " + loss);
+        if (loss.size() != 1 && loss.rank() != 1) {
+            throw new IllegalArgumentException("backward needs a scalar loss or one loss per run of a packed model "
+                    + "(rank 1), got " + loss);
         }
         if (!loss.requiresGrad()) {
             throw new IllegalStateException("the loss does not depend on anything that requires a gradient");

@@ -40,9 +40,21 @@ final class Mlp implements Learner {
         }
     }
 
+    /** The twin of {@link #packed}: this shape reading other (packed) parameters. */
+    private Mlp(TaskShape shape, Parameters params) {
+        this.shape = shape;
+        this.params = params;
+    }
+
     @Override
     public Parameters parameters() {
         return params;
+    }
+
+    @Override
+    public Learner packed(Parameters packed) {
+        packed.requirePackOf(params);
+        return new Mlp(shape, packed);
     }
 
     @Override

@@ -30,6 +30,12 @@ public final class MlpProvider implements LearnerProvider {
         return SCHEMA;
     }
 
+    /** Parameters meet only linear layers; each prompt is a row of its own. */
+    @Override
+    public boolean packable() {
+        return true;
+    }
+
     @Override
     public Learner create(TaskShape shape, Config config, Backend backend, long seed) {
         return new Mlp(shape, MlpConfig.from(config, shape), backend, seed);

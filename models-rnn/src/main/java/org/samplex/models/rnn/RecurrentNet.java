@@ -57,9 +57,23 @@ final class RecurrentNet implements Learner {
         }
     }
 
+    /** The twin of {@link #packed}: this cell and configuration reading other (packed) parameters. */
+    private RecurrentNet(RecurrentNet of, Parameters params) {
+        this.cell = of.cell;
+        this.hidden = of.hidden;
+        this.directions = of.directions;
+        this.params = params;
+    }
+
     @Override
     public Parameters parameters() {
         return params;
+    }
+
+    @Override
+    public Learner packed(Parameters packed) {
+        packed.requirePackOf(params);
+        return new RecurrentNet(this, packed);
     }
 
     @Override

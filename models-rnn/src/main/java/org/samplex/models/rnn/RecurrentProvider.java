@@ -33,6 +33,12 @@ abstract class RecurrentProvider implements LearnerProvider {
         return schema;
     }
 
+    /** Parameters meet only linear layers and bias adds; cells, concat and slices act on each prompt's rows. */
+    @Override
+    public boolean packable() {
+        return true;
+    }
+
     @Override
     public final Learner create(TaskShape shape, Config config, Backend backend, long seed) {
         return new RecurrentNet(shape, cell(config), RnnConfig.from(config, shape), backend, seed);

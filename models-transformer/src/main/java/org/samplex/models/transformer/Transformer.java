@@ -81,9 +81,22 @@ final class Transformer implements Learner {
         params.initializeLinear("mlp.fc2", init);
     }
 
+    /** The twin of {@link #packed}: this configuration reading other (packed) parameters. */
+    private Transformer(TaskShape shape, TransformerConfig config, Parameters params) {
+        this.shape = shape;
+        this.config = config;
+        this.params = params;
+    }
+
     @Override
     public Parameters parameters() {
         return params;
+    }
+
+    @Override
+    public Learner packed(Parameters packed) {
+        packed.requirePackOf(params);
+        return new Transformer(shape, config, packed);
     }
 
     @Override

@@ -46,6 +46,12 @@ public final class TransformerProvider implements LearnerProvider {
         return SCHEMA;
     }
 
+    /** Parameters meet only linear layers, and attention and the MLP act on each prompt alone. */
+    @Override
+    public boolean packable() {
+        return true;
+    }
+
     @Override
     public Learner create(TaskShape shape, Config config, Backend backend, long seed) {
         return new Transformer(shape, TransformerConfig.from(config, shape), backend, seed);

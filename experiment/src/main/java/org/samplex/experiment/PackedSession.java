@@ -1,0 +1,345 @@
+package org.samplex.experiment;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import org.samplex.api.Backend;
+import org.samplex.api.Buffer;
+import org.samplex.api.learn.AdamW;
+import org.samplex.api.learn.Batch;
+import org.samplex.api.learn.Learner;
+import org.samplex.api.learn.LearnerProvider;
+import org.samplex.api.learn.Task;
+import org.samplex.api.learn.TaskProvider;
+import org.samplex.api.learn.TaskShape;
+import org.samplex.api.rng.RngStream;
+import org.samplex.api.tape.Arena;
+import org.samplex.api.tape.Ops;
+import org.samplex.api.tape.Parameters;
+import org.samplex.api.tape.Tape;
+import org.samplex.api.tape.Tensor;
+
+/**
+ * R runs of one packable learner ({@link LearnerProvider#packable}) training as one packed model on one backend:
+ * one forward, one loss per run, one backward and one AdamW update per run for all R each step, each run in a slot
+ * r of its own with its own spec, task, prompts, optimizer and test set. Slot r's prompts are rows [r B, (r + 1) B)
+ * of the packed batch and its parameters run r of the packed slabs ({@link Parameters#pack}); the ops compute each
+ * slot as its run would alone ({@code org.samplex.api.tape.PackedOps}), so slot r's step s trains on the prompts and
+ * makes the kernel calls of step s of its run in a {@link TrainingSession}, and a backend whose kernels give each
+ * row and each batched product the bits they give alone gives each run the same bits packed as alone.
+ *
+ * <p>Runs that may share a pack have one {@link #key}: the same learner and options, task shape, batch, test-set
+ * size, check interval, backend and threads, the online protocol and no {@code inspect}. Seeds, task options that
+ * keep the shape, the optimizer's settings, the cap and the thresholds may differ.
+ *
+ * <p>Slots are refilled ({@link #load}): a finished run's slot takes a new run, whose parameters, moments, step
+ * count, optimizer and test set start afresh while the other slots go on. A slot left empty ({@link #retire})
+ * keeps being computed (the packed graph has R runs) but is neither refilled with prompts nor updated.
+ *
+ * <p>Every step is captured once and replayed (packable learners are replayable). Ownership: the packed model, its
+ * arenas and the slots' test sets are this session's and {@link #close} closes them; the backend is the caller's.
+ */
+public final class PackedSession implements AutoCloseable {
+
+    /** One slot's run: what a {@link TrainingSession} would hold for it. */
+    private static final class Slot {
+        final RunSpec given;
+        final RunSpec spec;
+        final Task task;
+        final TrainBatches batches;
+        final AdamW optimizer;
+        long steps;
+        boolean live = true;
+
+        Slot(RunSpec given, TrainingSession.Setup setup, Backend backend) {
+            this.given = given;
+            this.spec = setup.spec();
+            this.task = setup.task();
+            this.batches = new TrainBatches(spec, task, backend);
+            this.optimizer = new AdamW(spec.adamW());
+        }
+    }
+
+    private final Backend backend;
+    private final LearnerProvider learnerProvider;
+    private final TaskProvider taskProvider;
+    private final String key;
+    private final int runs;
+    private final int batch;
+    private final TaskShape shape;
+    private final Slot[] slots;
+    private final Learner model;
+    private final Arena fixedArena;
+    private final Arena stepArena;
+    private final Arena evalArena;
+    private final Tape tape;
+    private final Tape evalTape;
+    /** The packed batch (R B, N, D) and (R B, N), and each slot's rows of it. */
+    private final Batch packedBatch;
+    private final Batch[] slotBatches;
+    /** The packed test set: per chunk, (R m, N, D) and (R m, N); slot r's prompts at rows [r m, (r + 1) m). */
+    private final List<Batch> testChunks = new ArrayList<>();
+    private final double[] host;
+    private Tape.Graph graph;
+
+    private PackedSession(List<RunSpec> given, List<TrainingSession.Setup> setups, LearnerProvider learnerProvider,
+                          TaskProvider taskProvider, Backend backend, Learner model, Arena fixedArena,
+                          Arena stepArena, Arena evalArena) {
+        this.backend = backend;
+        this.learnerProvider = learnerProvider;
+        this.taskProvider = taskProvider;
+        this.key = key(setups.getFirst().spec(), setups.getFirst().task().shape(), learnerProvider);
+        this.runs = setups.size();
+        this.batch = setups.getFirst().spec().batch();
+        this.shape = setups.getFirst().task().shape();
+        this.model = model;
+        this.fixedArena = fixedArena;
+        this.stepArena = stepArena;
+        this.evalArena = evalArena;
+        this.tape = new Tape(backend, stepArena);
+        this.evalTape = new Tape(backend, evalArena);
+        this.host = new double[runs];
+        this.slots = new Slot[runs];
+        int n = shape.positions();
+        int d = shape.inputWidth();
+        Buffer input = fixedArena.allocate((long) runs * batch * n * d);
+        Buffer labels = fixedArena.allocate((long) runs * batch * n);
+        this.packedBatch = new Batch(Tensor.constant(input, runs * batch, n, d), Tensor.constant(labels, runs * batch, n));
+        this.slotBatches = new Batch[runs];
+        for (int r = 0; r < runs; r++) {
+            slotBatches[r] = new Batch(
+                    Tensor.constant(input.slice((long) r * batch * n * d, (long) batch * n * d), batch, n, d),
+                    Tensor.constant(labels.slice((long) r * batch * n, (long) batch * n), batch, n));
+        }
+        int testSize = setups.getFirst().spec().testSize();
+        int chunk = OnlineProtocol.testChunk(n);
+        for (long first = 0; first < testSize; first += chunk) {
+            int m = (int) Math.min(chunk, testSize - first);
+            testChunks.add(new Batch(
+                    Tensor.constant(fixedArena.allocate((long) runs * m * n * d), runs * m, n, d),
+                    Tensor.constant(fixedArena.allocate((long) runs * m * n), runs * m, n)));
+        }
+        for (int r = 0; r < runs; r++) {
+            fill(r, given.get(r), setups.get(r));
+        }
+    }
+
+    /**
+     * The pack key of a resolved spec: runs with equal keys may share a pack; null when the spec cannot be packed
+     * (a learner whose provider is not packable, a fixed training set, or {@code inspect}).
+     */
+    public static String key(RunSpec resolved, TaskShape shape, LearnerProvider learnerProvider) {
+        if (!learnerProvider.packable() || resolved.trainSet() != null || resolved.inspect()) {
+            return null;
+        }
+        return String.join(" | ", resolved.learner(), String.valueOf(resolved.learnerOptions()),
+                "N " + shape.positions() + " D " + shape.inputWidth(), "batch " + resolved.batch(),
+                "test " + resolved.testSize(), "every " + resolved.checkEvery(), "backend " + resolved.backend(),
+                "threads " + resolved.threads());
+    }
+
+    /**
+     * Opens a pack of {@code specs.size()} (at least 2) runs with equal {@link #key}s on a backend the caller owns:
+     * each set up as {@link TrainingSession#setUp}, the pack's memory checked ({@link MemoryEstimate}, R times one
+     * run's), each run's learner initialized from its seed and packed.
+     *
+     * @throws IllegalArgumentException for bad options, fewer than 2 runs, or runs that cannot share a pack
+     */
+    public static PackedSession open(List<RunSpec> specs, LearnerProvider learnerProvider,
+                                     TaskProvider taskProvider, Backend backend) {
+        if (specs.size() < 2) {
+            throw new IllegalArgumentException("a pack needs at least 2 runs, got " + specs.size());
+        }
+        List<TrainingSession.Setup> setups = new ArrayList<>();
+        for (RunSpec s : specs) {
+            setups.add(TrainingSession.setUp(s, learnerProvider, taskProvider));
+        }
+        TrainingSession.Setup first = setups.getFirst();
+        String key = key(first.spec(), first.task().shape(), learnerProvider);
+        for (TrainingSession.Setup s : setups) {
+            requireKey(key, s, learnerProvider);
+        }
+        MemoryEstimate.of(first.spec(), first.task(), learnerProvider, first.learnerConfig(), backend.dtype())
+                .times(specs.size()).check(first.spec(), backend);
+        Learner model = null;
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            try (Learner one = first.createLearner(learnerProvider, backend)) {
+                // the pack starts as R copies of run 0; fill() loads every slot's own parameters
+                model = one.packed(Parameters.pack(Collections.nCopies(specs.size(), one.parameters())));
+            }
+            opened.add(model);
+            Arena fixed = new Arena(backend);
+            opened.add(fixed);
+            Arena step = new Arena(backend);
+            opened.add(step);
+            Arena eval = new Arena(backend);
+            opened.add(eval);
+            return new PackedSession(specs, setups, learnerProvider, taskProvider, backend, model, fixed, step, eval);
+        } catch (RuntimeException | Error e) {
+            for (AutoCloseable c : opened.reversed()) {
+                Closing.quietly(c, e);
+            }
+            throw e;
+        }
+    }
+
+    private static void requireKey(String key, TrainingSession.Setup s, LearnerProvider learnerProvider) {
+        String k = key(s.spec(), s.task().shape(), learnerProvider);
+        if (key == null || !key.equals(k)) {
+            throw new IllegalArgumentException("run " + s.spec().seed() + " of " + s.spec().learner()
+                    + " cannot share this pack: its pack key is " + k + ", the pack's " + key);
+        }
+    }
+
+    /** Slots in the pack. */
+    public int runs() {
+        return runs;
+    }
+
+    /** Slot r's run's spec as {@link #open} or {@link #load} got it (the same object). */
+    public RunSpec given(int r) {
+        return slots[r].given;
+    }
+
+    /** The resolved spec of slot r's run. */
+    public RunSpec spec(int r) {
+        return slots[r].spec;
+    }
+
+    public Task task(int r) {
+        return slots[r].task;
+    }
+
+    /** Steps slot r's run has taken. */
+    public long steps(int r) {
+        return slots[r].steps;
+    }
+
+    /** Whether slot r holds a run that is training. */
+    public boolean live(int r) {
+        return slots[r].live;
+    }
+
+    /** The parameters of one run: the packed model's count over R. */
+    public long parametersPerRun() {
+        return model.parameters().count();
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    /**
+     * Starts a new run in slot r (its run ended): set up, its key checked, its learner initialized from its seed
+     * and loaded into run r of the packed parameters, its optimizer, step count and test set new.
+     *
+     * @throws IllegalArgumentException for bad options or a run that cannot share this pack
+     */
+    public void load(int r, RunSpec spec) {
+        TrainingSession.Setup setup = TrainingSession.setUp(spec, learnerProvider, taskProvider);
+        requireKey(key, setup, learnerProvider);
+        fill(r, spec, setup);
+    }
+
+    /** Leaves slot r empty: no prompts, no updates, its losses not meaningful. */
+    public void retire(int r) {
+        slots[r].live = false;
+    }
+
+    private void fill(int r, RunSpec given, TrainingSession.Setup setup) {
+        try (Learner one = setup.createLearner(learnerProvider, backend)) {
+            model.parameters().load(r, one.parameters());
+        }
+        slots[r] = new Slot(given, setup, backend);
+        RngStream test = RngStream.of(setup.spec().seed(), "test");
+        int n = shape.positions();
+        int d = shape.inputWidth();
+        long first = 0;
+        try (Arena scratch = new Arena(backend)) {
+            for (Batch chunk : testChunks) {
+                int m = chunk.labels().dim(0) / runs;
+                Batch b = setup.task().batch(backend, scratch, Task.Split.TEST, test, first, m);
+                backend.copy(chunk.input().value().slice((long) r * m * n * d, (long) m * n * d), b.input().value());
+                backend.copy(chunk.labels().value().slice((long) r * m * n, (long) m * n), b.labels().value());
+                first += m;
+                scratch.reset();
+            }
+        }
+    }
+
+    /**
+     * Takes the next step of every live slot: writes each one's prompts of its step into its rows, runs (step 0:
+     * captures) forward, the per-run losses and backward, and updates each live run with its own AdamW. Returns
+     * the losses (R), valid until the next step; reading them ({@link #values}) synchronizes with the backend.
+     */
+    public Tensor step() {
+        for (int r = 0; r < runs; r++) {
+            if (slots[r].live) {
+                slots[r].batches.refill(slotBatches[r], slots[r].steps);
+            }
+        }
+        Parameters params = model.parameters();
+        if (graph == null) {
+            tape.reset();
+            tape.beginCapture();
+            Tensor pred = model.forward(tape, packedBatch.input());             // (R B, N)
+            Tensor loss = Ops.mse(tape, pred, packedBatch.labels(), runs);      // (R)
+            params.zeroGrad();
+            graph = tape.endCapture(loss);                                     // runs the backward
+        } else {
+            params.zeroGrad();
+            graph.replay();                                                    // forward, losses, backward
+        }
+        for (int r = 0; r < runs; r++) {
+            if (slots[r].live) {
+                slots[r].optimizer.step(params, r);
+                slots[r].steps++;
+            }
+        }
+        return graph.loss();
+    }
+
+    /** The R values of a per-run tensor, copied to the host (an array this session reuses). */
+    public double[] values(Tensor perRun) {
+        backend.copyToHost(perRun.value(), host);
+        return host.clone();
+    }
+
+    /**
+     * Each slot's test MSE on its run's test set, as {@link TrainingSession#testMse()} computes it alone: per
+     * chunk the mean over the slot's prompts, times their count, summed in double and divided by the total.
+     */
+    public double[] testMse() {
+        double[] sums = new double[runs];
+        long count = 0;
+        for (Batch chunk : testChunks) {
+            evalTape.reset();
+            evalTape.gradEnabled(false);
+            Tensor pred = model.forward(evalTape, chunk.input());                      // (R m, N)
+            double[] mse = values(Ops.mse(evalTape, pred, chunk.labels(), runs));       // (R)
+            long perRun = pred.size() / runs;
+            for (int r = 0; r < runs; r++) {
+                sums[r] += mse[r] * perRun;
+            }
+            count += perRun;
+        }
+        evalTape.reset();
+        for (int r = 0; r < runs; r++) {
+            sums[r] /= count;
+        }
+        return sums;
+    }
+
+    /** Closes the packed model and the arenas (not the backend). */
+    @Override
+    public void close() {
+        Closing.all(evalArena, stepArena, fixedArena, model);
+    }
+
+    @Override
+    public String toString() {
+        return "pack of " + runs + " (" + Objects.requireNonNullElse(key, "?") + ")";
+    }
+}
