@@ -8,7 +8,8 @@
 # 8 minutes): unpack into /tmp; find the CUDA 13 libraries (ldconfig cache, else the CUDA toolkit or the Python
 # nvidia packages, exported on LD_LIBRARY_PATH); nvidia-smi's one-line summary and `samplex doctor`; the
 # backend-cuda tests tagged `gpu` through the console launcher; attention forward + backward at N = 4096
-# against the H200's 4.8 TB/s bandwidth bound (backend-cuda's AttentionThroughput); `samplex bench --json` for
+# against the H200's 4.8 TB/s bandwidth bound (backend-cuda's AttentionThroughput); 24 small runs alone and packed
+# (--pack 8) on cuda, their records compared (scripts/compare-records.py); `samplex bench --json` for
 # transformer, mlp and gru at N = 12 and N = 64, batch 64, on cuda and on cpu for reference (warm numbers: warm-up steps first, then
 # timed steps without profiling, then a separate profiled pass for the ms/step split); torch_qstr.py with
 # --device cuda on the same protocol (a fixed number of steps: a cap and an unreachable threshold; two seeds in
@@ -206,6 +207,34 @@ else
 fi
 say "$attention_state"
 
+# --- run packing on cuda (issue 16) --------------------------------------------------------------------------
+# The same 24 runs (transformer, mlp and gru hidden 128 at N = 8, seeds 0-7, cap 64,000) alone and with --pack 8,
+# one worker each; scripts/compare-records.py says how many records are the same bits and have the same n*, and
+# the largest test-MSE difference (cuBLAS may pick another algorithm for a batched product), and the wall times
+# side by side.
+pack_state="packing on cuda: not run"
+if [[ "$bundle_state" != ok ]]; then
+  pack_state="packing on cuda: not run (no bundle)"
+elif (( $(budget 150) == 0 )); then
+  pack_state="packing on cuda: not run (out of time)"
+else
+  pack_py=$(command -v python3 || echo /opt/torch/.venv/bin/python3)
+  pack_args=(sweep run --learners transformer,mlp,gru --N 8 --seeds 8 --learner-option gru.hidden=128
+    --thresholds 0.7 --cap 64000 --test-size 2000 --backend cuda --workers 1)
+  pack_times=()
+  for p in 1 8; do
+    t=$(budget 70)
+    (( t == 0 )) && break
+    say "packing on cuda: --pack $p (limit ${t}s)..."
+    s0=$SECONDS
+    timeout -k 5 "$t" "${samplex[@]}" "${pack_args[@]}" --pack "$p" --out "$work/pack-$p" >> "$out/samplex-runs.log" 2>&1
+    pack_times+=("--pack $p: exit $?, $(( SECONDS - s0 ))s")
+  done
+  compared=$("$pack_py" scripts/compare-records.py "$work/pack-1/results.sqlite" "$work/pack-8/results.sqlite" 2>&1 | tail -n 1)
+  pack_state="packing on cuda (24 runs, N = 8): ${pack_times[*]}; $compared"
+fi
+say "$pack_state"
+
 # --- timed training: samplex bench ----------------------------------------------------------------------------
 # Steps per bench or torch seed: gru at N = 64 (hidden 500, 64 recurrent steps each way) is far slower than the
 # others, so it gets fewer; the override applies to every learner.
@@ -343,6 +372,7 @@ ratio() {
   echo "cuda libraries: $libs_state"
   echo "gpu tests (backend-cuda, tag gpu): $tests_state"
   echo "$attention_state"
+  echo "$pack_state"
   [[ -n "${failed_tests:-}" ]] && echo "  failed: $failed_tests"
   echo "torch: $torch_state"
   echo

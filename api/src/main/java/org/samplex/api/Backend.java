@@ -266,6 +266,27 @@ public interface Backend extends AutoCloseable {
         throw KernelChecks.unsupported(name(), "linear scan", "scanForward, scanBackward");
     }
 
+    // ---- task data ------------------------------------------------------------------------------------------------
+
+    /**
+     * Whether this backend generates qSTR prompts itself ({@link #qstrPrompts}), so that a run's prompts never
+     * cross from the host. False by default; the host backends' memory is the host's, so they have no need.
+     */
+    default boolean generatesQstr() {
+        return false;
+    }
+
+    /**
+     * Writes prompts [first, first + count) of {@code stream} of the qSTR task {@code task}: input (count, N, D) and
+     * labels (count, N), the numbers data's {@code QstrSampler} gives the same task, stream and indices, rounded
+     * to this backend's float type. A backend written before this family existed inherits this default, which
+     * throws {@link UnsupportedOperationException}; callers ask {@link #generatesQstr} first.
+     */
+    default void qstrPrompts(QstrPrompts task, Buffer input, Buffer labels, RngStream stream, long first,
+                             int count) {
+        throw KernelChecks.unsupported(name(), "qSTR prompts", "qstrPrompts");
+    }
+
     // ---- loss and optimizer ----------------------------------------------------------------------------------------
 
     /** loss (1) = mean over n of (pred - target)^2. */

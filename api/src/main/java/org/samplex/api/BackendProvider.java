@@ -28,4 +28,14 @@ public interface BackendProvider {
      * @throws IllegalArgumentException    when an option is invalid, naming the option and the accepted values
      */
     Backend open(BackendOptions options);
+
+    /**
+     * Whether this backend computes with host threads ({@link BackendOptions#threads}), as the cpu backends do. A
+     * pack of runs (a sweep's {@code --pack}) gains there only up to one run per thread: a larger pack's weights no
+     * longer stay in the cores' caches (measured in docs/measurements.md), so sweeps cap packs at the threads of
+     * a run. False by default: a device backend packs as many runs as asked.
+     */
+    default boolean hostThreads() {
+        return false;
+    }
 }

@@ -6,6 +6,7 @@ import static org.samplex.api.KernelChecks.totalWidth;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.samplex.api.rng.RngStream;
 
 /**
  * The checked base every shipped backend extends, in three layers ({@link CheckedMemory}: buffers, copies and fills;
@@ -200,6 +201,33 @@ public abstract class CheckedBackend<B extends Buffer> extends CheckedDense<B> {
     protected void scanBackwardKernel(B dA, B dB, B dH, B a, B h, int batch, int positions, int channels,
                                       boolean reverse) {
         throw KernelChecks.unsupported(name(), "linear scan", "scanForward, scanBackward");
+    }
+
+    // ---- task data --------------------------------------------------------------------------------------------
+
+    /** Distinct pointers per token that the device generation handles (a thread keeps the entries it moved). */
+    public static final int QSTR_MAX_DISTINCT = 64;
+
+    @Override
+    public final void qstrPrompts(QstrPrompts task, Buffer input, Buffer labels, RngStream stream, long first,
+                                  int count) {
+        positive("qstrPrompts count", count);
+        if (first < 0 || first > (Long.MAX_VALUE >>> 4) - count) {
+            throw new IllegalArgumentException("qstrPrompts: first must be in [0, 2^59 - count), got " + first);
+        }
+        if (task.distinct() && task.pointers() > QSTR_MAX_DISTINCT) {
+            throw new IllegalArgumentException("qstrPrompts: distinct pointers are generated for q <= "
+                    + QSTR_MAX_DISTINCT + ", got q = " + task.pointers() + " (generate them on the host)");
+        }
+        long rows = (long) count * positive("qstrPrompts N", task.positions());
+        B in = arg("qstrPrompts input", input, rows * task.inputWidth());
+        B y = arg("qstrPrompts labels", labels, rows);
+        qstrPromptsKernel(task, in, y, stream, first, count);
+    }
+
+    /** Checked sizes; q <= {@link #QSTR_MAX_DISTINCT} when distinct. By default: unsupported, naming the family. */
+    protected void qstrPromptsKernel(QstrPrompts task, B input, B labels, RngStream stream, long first, int count) {
+        throw KernelChecks.unsupported(name(), "qSTR prompts", "qstrPrompts");
     }
 
     // ---- indexing and layout ----------------------------------------------------------------------------------

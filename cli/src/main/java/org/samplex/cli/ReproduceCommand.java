@@ -63,7 +63,7 @@ final class ReproduceCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--workers", paramLabel = "W",
-            description = "Runs at once; default: one per processor, each with one thread.")
+            description = "Runs (or packs) at once; default: one per processor, each with one thread.")
     Integer workers;
 
     @Mixin

@@ -70,110 +70,110 @@ public final class PackedProtocol {
         }
     }
 
-    /** The schedule of a pack: one {@link Ladder} and timer per slot. */
+    /** The schedule of a pack: per live slot, its run's {@link Ladder}, listener, last step and seconds. */
     private static final class Loop {
         private final PackedSession pack;
         private final LearnerProvider learnerProvider;
         private final TaskProvider taskProvider;
         private final Feed feed;
         private final int every;
-        private final Ladder[] ladders;
-        private final ProgressListener[] listeners;
-        private final long[] lastStep;
-        private final double[] trainSeconds;
-        private final double[] evalSeconds;
+        /** The state of the run in each slot; it moves with the run when the pack retires a slot. */
+        private final Run[] runs;
+
+        /** One run's protocol state. */
+        private final class Run {
+            final RunSpec given;
+            final Ladder ladder;
+            final ProgressListener listener;
+            final long lastStep;
+            double trainSeconds;
+            double evalSeconds;
+
+            Run(int slot) {
+                RunSpec s = pack.spec(slot);
+                this.given = pack.given(slot);
+                this.ladder = new Ladder(s);
+                this.listener = feed.listener(given);
+                this.lastStep = s.maxSteps() - s.maxSteps() % every;
+            }
+        }
 
         Loop(PackedSession pack, LearnerProvider learnerProvider, TaskProvider taskProvider, Feed feed) {
             this.pack = pack;
             this.learnerProvider = learnerProvider;
             this.taskProvider = taskProvider;
             this.feed = feed;
-            int runs = pack.runs();
             this.every = pack.spec(0).checkEvery();
-            this.ladders = new Ladder[runs];
-            this.listeners = new ProgressListener[runs];
-            this.lastStep = new long[runs];
-            this.trainSeconds = new double[runs];
-            this.evalSeconds = new double[runs];
-            for (int r = 0; r < runs; r++) {
-                start(r);
+            this.runs = new Run[pack.runs()];
+            for (int r = 0; r < runs.length; r++) {
+                runs[r] = new Run(r);
             }
-        }
-
-        private void start(int r) {
-            RunSpec s = pack.spec(r);
-            ladders[r] = new Ladder(s);
-            listeners[r] = feed.listener(pack.given(r));
-            lastStep[r] = s.maxSteps() - s.maxSteps() % every;
-            trainSeconds[r] = 0;
-            evalSeconds[r] = 0;
         }
 
         void run() {
             Backend backend = pack.backend();
             long mark = System.nanoTime();
-            for (long step = 1; live() > 0; step++) {
+            for (long step = 1; pack.live() > 0; step++) {
                 var loss = pack.step();
                 if (step % every != 0) {
                     continue;
                 }
                 double[] trainLoss = pack.values(loss);
                 long checkStart = System.nanoTime();
-                share(trainSeconds, checkStart - mark);
+                share(checkStart - mark, false);
                 double[] testMse = pack.testMse();
                 mark = System.nanoTime();
-                share(evalSeconds, mark - checkStart);
-                for (int r = 0; r < pack.runs(); r++) {
-                    if (!pack.live(r)) {
-                        continue;
-                    }
-                    long s = pack.steps(r);
-                    RunSpec spec = pack.spec(r);
-                    CurvePoint p = new CurvePoint(s, s * spec.batch(), testMse[r], trainLoss[r]);
-                    listeners[r].checked(p, trainSeconds[r] + evalSeconds[r]);
-                    if (ladders[r].check(p) || s >= lastStep[r]) {
-                        finish(r, backend);
+                share(mark - checkStart, true);
+                // the values are by slot at this check; a run that ends may move another run's slot
+                Run[] checked = java.util.Arrays.copyOf(runs, pack.live());
+                for (int i = 0; i < checked.length; i++) {
+                    Run run = checked[i];
+                    int slot = java.util.Arrays.asList(runs).indexOf(run);
+                    long s = pack.steps(slot);
+                    CurvePoint p = new CurvePoint(s, s * pack.spec(slot).batch(), testMse[i], trainLoss[i]);
+                    run.listener.checked(p, run.trainSeconds + run.evalSeconds);
+                    if (run.ladder.check(p) || s >= run.lastStep) {
+                        finish(slot, backend);
                     }
                 }
             }
             backend.synchronize();
         }
 
-        private int live() {
-            int n = 0;
-            for (int r = 0; r < pack.runs(); r++) {
-                n += pack.live(r) ? 1 : 0;
-            }
-            return n;
-        }
-
-        /** Adds a live slot's equal share of {@code nanos} to each live slot's seconds. */
-        private void share(double[] seconds, long nanos) {
-            int n = live();
-            for (int r = 0; r < pack.runs(); r++) {
-                if (pack.live(r)) {
-                    seconds[r] += nanos * 1e-9 / n;
+        /** Adds an equal share of {@code nanos} to each live run's train or eval seconds. */
+        private void share(long nanos, boolean eval) {
+            int n = pack.live();
+            for (int r = 0; r < n; r++) {
+                if (eval) {
+                    runs[r].evalSeconds += nanos * 1e-9 / n;
+                } else {
+                    runs[r].trainSeconds += nanos * 1e-9 / n;
                 }
             }
         }
 
-        /** Records slot r's run and refills the slot, or empties it. */
+        /** Records slot r's run and refills the slot, or retires it (another run may move into it). */
         private void finish(int r, Backend backend) {
+            Run run = runs[r];
             RunSpec s = pack.spec(r);
             Map<String, Object> provenance = new LinkedHashMap<>(OnlineProtocol.provenance(s, pack.task(r),
                     learnerProvider, taskProvider, backend));
             provenance.put("pack", Map.of("runs", pack.runs(), "slot", r));
-            RunRecord record = new RunRecord(s, ladders[r].status(), ladders[r].crossings(),
-                    new ArrayList<>(ladders[r].curve()), pack.steps(r), pack.steps(r) * s.batch(), trainSeconds[r],
-                    evalSeconds[r], backend.name(), backend.threads(), pack.parametersPerRun(), provenance, Map.of(),
-                    pack.task(r).shape());
-            feed.finished(pack.given(r), record);
+            RunRecord record = new RunRecord(s, run.ladder.status(), run.ladder.crossings(),
+                    new ArrayList<>(run.ladder.curve()), pack.steps(r), pack.steps(r) * s.batch(), run.trainSeconds,
+                    run.evalSeconds, backend.name(), backend.threads(), pack.parametersPerRun(), provenance,
+                    Map.of(), pack.task(r).shape());
+            feed.finished(run.given, record);
             RunSpec next = feed.next();
-            if (next == null) {
-                pack.retire(r);
-            } else {
+            if (next != null) {
                 pack.load(r, next);
-                start(r);
+                runs[r] = new Run(r);
+                return;
+            }
+            int moved = pack.retire(r);
+            runs[r] = moved < 0 ? null : runs[moved];
+            if (moved >= 0) {
+                runs[moved] = null;
             }
         }
     }

@@ -34,10 +34,13 @@ import org.samplex.api.tape.Tensor;
  * keep the shape, the optimizer's settings, the cap and the thresholds may differ.
  *
  * <p>Slots are refilled ({@link #load}): a finished run's slot takes a new run, whose parameters, moments, step
- * count, optimizer and test set start afresh while the other slots go on. A slot left empty ({@link #retire})
- * keeps being computed (the packed graph has R runs) but is neither refilled with prompts nor updated.
+ * count, optimizer and test set start afresh while the other slots go on. A run that ends with none to follow
+ * ({@link #retire}) gives up its slot: the last live slot's run moves into it (parameters, moments, test set, step
+ * count, optimizer) and the pack trains one run fewer, so the live runs are always slots [0, live) and nothing is
+ * computed for runs that have ended. A moved run computes the same bits in its new slot.
  *
- * <p>Every step is captured once and replayed (packable learners are replayable). Ownership: the packed model, its
+ * <p>Every step is captured once per pack size (at the first step and after each retirement, through views of
+ * the first {@code live} runs: {@link Parameters#prefix}) and replayed (packable learners are replayable). Ownership: the packed model, its
  * arenas and the slots' test sets are this session's and {@link #close} closes them; the backend is the caller's.
  */
 public final class PackedSession implements AutoCloseable {
@@ -50,7 +53,6 @@ public final class PackedSession implements AutoCloseable {
         final TrainBatches batches;
         final AdamW optimizer;
         long steps;
-        boolean live = true;
 
         Slot(RunSpec given, TrainingSession.Setup setup, Backend backend) {
             this.given = given;
@@ -80,8 +82,15 @@ public final class PackedSession implements AutoCloseable {
     private final Batch[] slotBatches;
     /** The packed test set: per chunk, (R m, N, D) and (R m, N); slot r's prompts at rows [r m, (r + 1) m). */
     private final List<Batch> testChunks = new ArrayList<>();
-    private final double[] host;
+    /** Runs training: slots [0, live). */
+    private int live;
+    /** The captured step of the live runs; null before the first step and after a retirement. */
     private Tape.Graph graph;
+    /** The live runs' model (the packed model, or a view of its first runs), batch and test chunks. */
+    private Learner liveModel;
+    private Parameters liveView;
+    private Batch liveBatch;
+    private final List<Batch> liveTests = new ArrayList<>();
 
     private PackedSession(List<RunSpec> given, List<TrainingSession.Setup> setups, LearnerProvider learnerProvider,
                           TaskProvider taskProvider, Backend backend, Learner model, Arena fixedArena,
@@ -99,8 +108,8 @@ public final class PackedSession implements AutoCloseable {
         this.evalArena = evalArena;
         this.tape = new Tape(backend, stepArena);
         this.evalTape = new Tape(backend, evalArena);
-        this.host = new double[runs];
         this.slots = new Slot[runs];
+        this.live = runs;
         int n = shape.positions();
         int d = shape.inputWidth();
         Buffer input = fixedArena.allocate((long) runs * batch * n * d);
@@ -217,9 +226,9 @@ public final class PackedSession implements AutoCloseable {
         return slots[r].steps;
     }
 
-    /** Whether slot r holds a run that is training. */
-    public boolean live(int r) {
-        return slots[r].live;
+    /** Runs training: they are slots [0, live()). */
+    public int live() {
+        return live;
     }
 
     /** The parameters of one run: the packed model's count over R. */
@@ -243,9 +252,57 @@ public final class PackedSession implements AutoCloseable {
         fill(r, spec, setup);
     }
 
-    /** Leaves slot r empty: no prompts, no updates, its losses not meaningful. */
-    public void retire(int r) {
-        slots[r].live = false;
+    /**
+     * Ends slot r's run with none to follow: the last live slot's run moves into slot r (its parameters, AdamW
+     * moments and step count, optimizer, prompts and test set) and the pack trains one run fewer from the next
+     * step on. Returns the slot whose run moved into r, or -1 when r was the last live slot.
+     */
+    public int retire(int r) {
+        if (r < 0 || r >= live) {
+            throw new IllegalArgumentException("retire slot " + r + " of " + live + " live");
+        }
+        int last = live - 1;
+        int moved = -1;
+        if (r != last) {
+            model.parameters().moveRun(last, r);
+            int n = shape.positions();
+            int d = shape.inputWidth();
+            for (Batch chunk : testChunks) {
+                long m = chunk.labels().dim(0) / runs;
+                Buffer in = chunk.input().value();
+                Buffer y = chunk.labels().value();
+                backend.copy(in.slice(r * m * n * d, m * n * d), in.slice(last * m * n * d, m * n * d));
+                backend.copy(y.slice(r * m * n, m * n), y.slice(last * m * n, m * n));
+            }
+            slots[r] = slots[last];
+            moved = last;
+        }
+        slots[last] = null;
+        live--;
+        graph = null;
+        return moved;
+    }
+
+    /** The model, batch and test chunks of the first {@code live} runs: the packed ones, or views of them. */
+    private void viewLiveRuns() {
+        int n = shape.positions();
+        int d = shape.inputWidth();
+        if (liveView != null) {
+            liveView.close();
+        }
+        liveView = live == runs ? null : model.parameters().prefix(live);
+        liveModel = liveView == null ? model : model.packed(liveView);
+        Buffer in = packedBatch.input().value();
+        Buffer y = packedBatch.labels().value();
+        liveBatch = new Batch(Tensor.constant(in.slice(0, (long) live * batch * n * d), live * batch, n, d),
+                Tensor.constant(y.slice(0, (long) live * batch * n), live * batch, n));
+        liveTests.clear();
+        for (Batch chunk : testChunks) {
+            int m = chunk.labels().dim(0) / runs;
+            liveTests.add(new Batch(
+                    Tensor.constant(chunk.input().value().slice(0, (long) live * m * n * d), live * m, n, d),
+                    Tensor.constant(chunk.labels().value().slice(0, (long) live * m * n), live * m, n)));
+        }
     }
 
     private void fill(int r, RunSpec given, TrainingSession.Setup setup) {
@@ -270,63 +327,68 @@ public final class PackedSession implements AutoCloseable {
     }
 
     /**
-     * Takes the next step of every live slot: writes each one's prompts of its step into its rows, runs (step 0:
-     * captures) forward, the per-run losses and backward, and updates each live run with its own AdamW. Returns
-     * the losses (R), valid until the next step; reading them ({@link #values}) synchronizes with the backend.
+     * Takes the next step of every live run: writes each one's prompts of its step into its rows, runs (after a
+     * change of pack size: captures) forward, the per-run losses and backward, and updates each live run with its
+     * own AdamW. Returns the live runs' losses, valid until the next step; reading them ({@link #values})
+     * synchronizes with the backend.
+     *
+     * @throws IllegalStateException when no run is live
      */
     public Tensor step() {
-        for (int r = 0; r < runs; r++) {
-            if (slots[r].live) {
-                slots[r].batches.refill(slotBatches[r], slots[r].steps);
-            }
+        if (live == 0) {
+            throw new IllegalStateException("every run of the pack has ended");
+        }
+        for (int r = 0; r < live; r++) {
+            slots[r].batches.refill(slotBatches[r], slots[r].steps);
         }
         Parameters params = model.parameters();
         if (graph == null) {
-            tape.reset();
+            tape.reset();                                                      // drops the last size's graph
+            viewLiveRuns();
             tape.beginCapture();
-            Tensor pred = model.forward(tape, packedBatch.input());             // (R B, N)
-            Tensor loss = Ops.mse(tape, pred, packedBatch.labels(), runs);      // (R)
+            Tensor pred = liveModel.forward(tape, liveBatch.input());           // (live B, N)
+            Tensor loss = Ops.mse(tape, pred, liveBatch.labels(), live);        // (live)
             params.zeroGrad();
             graph = tape.endCapture(loss);                                     // runs the backward
         } else {
             params.zeroGrad();
             graph.replay();                                                    // forward, losses, backward
         }
-        for (int r = 0; r < runs; r++) {
-            if (slots[r].live) {
-                slots[r].optimizer.step(params, r);
-                slots[r].steps++;
-            }
+        for (int r = 0; r < live; r++) {
+            slots[r].optimizer.step(params, r);
+            slots[r].steps++;
         }
         return graph.loss();
     }
 
-    /** The R values of a per-run tensor, copied to the host (an array this session reuses). */
+    /** The values of a per-run tensor, copied to the host. */
     public double[] values(Tensor perRun) {
+        double[] host = new double[(int) perRun.size()];
         backend.copyToHost(perRun.value(), host);
-        return host.clone();
+        return host;
     }
 
     /**
-     * Each slot's test MSE on its run's test set, as {@link TrainingSession#testMse()} computes it alone: per
-     * chunk the mean over the slot's prompts, times their count, summed in double and divided by the total.
+     * Each live run's test MSE on its test set, as {@link TrainingSession#testMse()} computes it alone: per chunk
+     * the mean over the run's prompts, times their count, summed in double and divided by the total. Call it after
+     * a {@link #step} (which sizes the pack to the live runs).
      */
     public double[] testMse() {
-        double[] sums = new double[runs];
+        double[] sums = new double[live];
         long count = 0;
-        for (Batch chunk : testChunks) {
+        for (Batch chunk : liveTests) {
             evalTape.reset();
             evalTape.gradEnabled(false);
-            Tensor pred = model.forward(evalTape, chunk.input());                      // (R m, N)
-            double[] mse = values(Ops.mse(evalTape, pred, chunk.labels(), runs));       // (R)
-            long perRun = pred.size() / runs;
-            for (int r = 0; r < runs; r++) {
+            Tensor pred = liveModel.forward(evalTape, chunk.input());                  // (live m, N)
+            double[] mse = values(Ops.mse(evalTape, pred, chunk.labels(), live));       // (live)
+            long perRun = pred.size() / live;
+            for (int r = 0; r < live; r++) {
                 sums[r] += mse[r] * perRun;
             }
             count += perRun;
         }
         evalTape.reset();
-        for (int r = 0; r < runs; r++) {
+        for (int r = 0; r < live; r++) {
             sums[r] /= count;
         }
         return sums;

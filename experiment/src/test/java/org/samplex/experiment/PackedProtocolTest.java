@@ -79,25 +79,8 @@ class PackedProtocolTest {
             for (RunSpec s : specs) {
                 alone.put(s.seed(), OnlineProtocol.run(s, lp, tp, be, ProgressListener.NONE));
             }
-            Map<Long, RunRecord> packed = new LinkedHashMap<>();
             Map<Long, Integer> checksHeard = new LinkedHashMap<>();
-            Deque<RunSpec> queue = new ArrayDeque<>(specs.subList(2, specs.size()));
-            PackedProtocol.run(specs.subList(0, 2), lp, tp, be, new PackedProtocol.Feed() {
-                @Override
-                public RunSpec next() {
-                    return queue.pollFirst();
-                }
-
-                @Override
-                public ProgressListener listener(RunSpec spec) {
-                    return (p, elapsed) -> checksHeard.merge(spec.seed(), 1, Integer::sum);
-                }
-
-                @Override
-                public void finished(RunSpec spec, RunRecord record) {
-                    assertNull(packed.put(spec.seed(), record), "run " + spec.seed() + " finished twice");
-                }
-            });
+            Map<Long, RunRecord> packed = pack(specs, 2, lp, tp, be, checksHeard);
             assertEquals(alone.keySet(), packed.keySet(), "every run finished once");
             Set<Status> statuses = alone.values().stream().map(RunRecord::status).collect(Collectors.toSet());
             assertTrue(statuses.contains(Status.COMPLETED) && statuses.contains(Status.CENSORED),
@@ -109,6 +92,57 @@ class PackedProtocolTest {
                 assertEquals(2, ((Number) pack.get("runs")).intValue());
                 assertTrue(Set.of(0, 1).contains(((Number) pack.get("slot")).intValue()), pack.toString());
             }
+            assertEquals(0, be.liveBuffers(), "the pack closed everything it allocated");
+        }
+    }
+
+    /** Runs the specs through a pack of {@code slots}, the rest queued for freed slots; the records by seed. */
+    private static Map<Long, RunRecord> pack(List<RunSpec> specs, int slots, LearnerProvider lp, TaskProvider tp,
+                                             Backend be, Map<Long, Integer> checksHeard) {
+        Map<Long, RunRecord> packed = new LinkedHashMap<>();
+        Deque<RunSpec> queue = new ArrayDeque<>(specs.subList(slots, specs.size()));
+        PackedProtocol.run(specs.subList(0, slots), lp, tp, be, new PackedProtocol.Feed() {
+            @Override
+            public RunSpec next() {
+                return queue.pollFirst();
+            }
+
+            @Override
+            public ProgressListener listener(RunSpec spec) {
+                return (p, elapsed) -> checksHeard.merge(spec.seed(), 1, Integer::sum);
+            }
+
+            @Override
+            public void finished(RunSpec spec, RunRecord record) {
+                assertNull(packed.put(spec.seed(), record), "run " + spec.seed() + " finished twice");
+            }
+        });
+        return packed;
+    }
+
+    /**
+     * Three runs in a pack of three with nothing queued, ending at 10, 30 and 20 checks: the first run's end moves
+     * the third into slot 0 and the pack goes on with two; the third's end moves the second into slot 0 and it
+     * finishes alone in a pack of one (the unpacked ops). Each record is still the run's alone.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"transformer", "gru"})
+    void runsThatMoveIntoEndedRunsSlotsAsThePackShrinksRecordWhatTheyRecordAlone(String learner) {
+        LearnerProvider lp = SERVICES.learner(learner);
+        TaskProvider tp = SERVICES.task("qstr");
+        List<RunSpec> five = runs(learner, 2, 1e-30);
+        List<RunSpec> specs = List.of(five.get(0).toBuilder().cap(16 * 5 * 10).build(),
+                five.get(1).toBuilder().cap(16 * 5 * 30).build(), five.get(2).toBuilder().cap(16 * 5 * 20).build());
+        try (Backend be = SERVICES.backend("cpu").open(BackendOptions.threads(2))) {
+            Map<Long, Integer> checksHeard = new LinkedHashMap<>();
+            Map<Long, RunRecord> packed = pack(specs, 3, lp, tp, be, checksHeard);
+            for (RunSpec s : specs) {
+                RunRecord alone = OnlineProtocol.run(s, lp, tp, be, ProgressListener.NONE);
+                assertEquals(numbers(alone), numbers(packed.get(s.seed())), learner + " seed " + s.seed());
+            }
+            assertEquals(List.of(10, 30, 20), specs.stream().map(s -> checksHeard.get(s.seed())).toList());
+            Map<?, ?> last = (Map<?, ?>) packed.get(specs.get(1).seed()).provenance().get("pack");
+            assertEquals(0, ((Number) last.get("slot")).intValue(), "the second run ended in slot 0: " + last);
             assertEquals(0, be.liveBuffers(), "the pack closed everything it allocated");
         }
     }

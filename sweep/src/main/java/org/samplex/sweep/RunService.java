@@ -61,6 +61,14 @@ public interface RunService {
     }
 
     /**
+     * Whether the backend a name stands for computes with host threads ({@link BackendProvider#hostThreads}): a
+     * sweep then packs at most as many runs as a run has threads. False by default.
+     */
+    default boolean hostThreads(String backend) {
+        return false;
+    }
+
+    /**
      * Trains resolved specs with one {@link #packKey} (at least 2), and the runs the feed gives for freed slots,
      * as one pack on their own backend ({@link PackedProtocol}); each run's end goes to the feed. A wrapper that
      * changes {@link #run} must change this too, or return null from {@link #packKey}.
@@ -140,6 +148,11 @@ public interface RunService {
             @Override
             public void runPacked(List<RunSpec> resolvedSpecs, PackedProtocol.Feed feed) {
                 PackedProtocol.run(resolvedSpecs, services, feed);
+            }
+
+            @Override
+            public boolean hostThreads(String backend) {
+                return services.chooseBackend(backend).provider().hostThreads();
             }
 
             @Override
@@ -237,6 +250,11 @@ public interface RunService {
         @Override
         public void runPacked(List<RunSpec> resolvedSpecs, PackedProtocol.Feed feed) {
             to.runPacked(resolvedSpecs, feed);
+        }
+
+        @Override
+        public boolean hostThreads(String backend) {
+            return to.hostThreads(backend);
         }
 
         @Override

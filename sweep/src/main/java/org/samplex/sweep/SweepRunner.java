@@ -13,7 +13,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.samplex.experiment.PackedProtocol;
 import org.samplex.experiment.ProgressListener;
 import org.samplex.experiment.RunRecord;
 import org.samplex.experiment.RunSpec;
@@ -30,7 +29,8 @@ import org.samplex.experiment.RunSpec;
  * more ready runs with its key and trains them as one pack ({@link RunService#runPacked}); a run that ends in the
  * pack is stored at once and its slot takes the next ready run with the key, claimed likewise. Each record holds
  * what the run records alone (docs/packing.md). If the pack fails, every run in it that has not ended is stored
- * as failed with the pack's error.
+ * as failed with the pack's error. On a backend with host threads ({@link RunService#hostThreads}) a pack holds at
+ * most as many runs as a run has threads.
  */
 public final class SweepRunner {
 
@@ -68,9 +68,8 @@ public final class SweepRunner {
     private final RunService trainer;
     private final SweepListener listener;
     private final int threadsPerRun;
-    private final int pack;
-    /** Pack keys by run key; an empty string for a run that cannot be packed. */
-    private final Map<String, String> packKeys = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Packs of this sweep ({@code --pack}); forms none when the pack size is 1. */
+    private final SweepPacks packs;
     private final Deque<PlannedRun> ready = new ArrayDeque<>();
     private final List<PlannedRun> held = new ArrayList<>();
     private final Map<String, Integer> ran = new TreeMap<>();
@@ -85,7 +84,7 @@ public final class SweepRunner {
         this.trainer = trainer;
         this.listener = listener;
         this.threadsPerRun = threadsPerRun;
-        this.pack = pack;
+        this.packs = new SweepPacks(this, store, trainer, listener, threadsPerRun, pack);
         this.heartbeatNanos = heartbeatNanos;
     }
 
@@ -228,11 +227,11 @@ public final class SweepRunner {
                     case FINISHED -> countElsewhere();
                     case HELD -> hold(r);
                     case CLAIMED -> {
-                        List<PlannedRun> mine = packWith(r);
+                        List<PlannedRun> mine = packs.packWith(r);
                         if (mine.size() == 1) {
                             execute(r);
                         } else {
-                            executePack(mine);
+                            packs.execute(mine);
                         }
                     }
                 }
@@ -271,138 +270,36 @@ public final class SweepRunner {
         return stopping ? null : ready.pollFirst();
     }
 
-    private synchronized void hold(PlannedRun r) {
+    synchronized void hold(PlannedRun r) {
         held.add(r);
     }
 
-    private synchronized void countElsewhere() {
+    synchronized void countElsewhere() {
         doneElsewhere++;
     }
 
-    private synchronized void count(String status) {
+    synchronized void count(String status) {
         ran.merge(status, 1, Integer::sum);
     }
 
     /** The spec a worker runs: the planned one with the worker's threads. */
-    private RunSpec spec(PlannedRun r) {
+    RunSpec spec(PlannedRun r) {
         return r.spec().toBuilder().threads(threadsPerRun).build();
     }
 
-    /** The run's pack key, or "" when it cannot be packed (or packing is off). */
-    private String packKey(PlannedRun r) {
-        if (pack < 2) {
-            return "";
-        }
-        return packKeys.computeIfAbsent(r.key(), k -> {
-            try {
-                return java.util.Objects.requireNonNullElse(trainer.packKey(spec(r)), "");
-            } catch (RuntimeException cannotBeSetUp) {
-                return ""; // run alone, where its error is stored as the run's failure
-            }
-        });
-    }
-
-    /** A claimed run and up to pack - 1 more claimed ready runs with its pack key. */
-    private List<PlannedRun> packWith(PlannedRun r) {
-        List<PlannedRun> mine = new ArrayList<>(List.of(r));
-        String key = packKey(r);
-        while (!key.isEmpty() && mine.size() < pack) {
-            PlannedRun next = takeCompatible(key);
-            if (next == null) {
-                break;
-            }
-            mine.add(next);
-        }
-        return mine;
-    }
-
-    /** The next ready run with this pack key that this process claims, or null when none is left. */
-    private PlannedRun takeCompatible(String key) {
-        for (PlannedRun next = pollCompatible(key); next != null; next = pollCompatible(key)) {
-            switch (store.claim(next.key())) {
-                case FINISHED -> countElsewhere();
-                case HELD -> hold(next);
-                case CLAIMED -> {
-                    return next;
-                }
-            }
-        }
-        return null;
-    }
-
-    private synchronized PlannedRun pollCompatible(String key) {
+    /** The first ready run that {@code fits}, taken off the queue; null when none does or the sweep stops. */
+    synchronized PlannedRun pollReady(java.util.function.Predicate<PlannedRun> fits) {
         if (stopping) {
             return null;
         }
         for (var it = ready.iterator(); it.hasNext(); ) {
             PlannedRun r = it.next();
-            if (packKey(r).equals(key)) {
+            if (fits.test(r)) {
                 it.remove();
                 return r;
             }
         }
         return null;
-    }
-
-    /**
-     * Trains claimed runs as one pack that refills its slots from the ready runs with their key; stores each run
-     * as it ends, and every run not ended as failed when the pack fails. A store that cannot be written stops the
-     * sweep, as for a run alone.
-     */
-    private void executePack(List<PlannedRun> first) {
-        Map<RunSpec, PlannedRun> running = new java.util.IdentityHashMap<>();
-        List<RunSpec> specs = new ArrayList<>();
-        for (PlannedRun r : first) {
-            RunSpec s = spec(r);
-            running.put(s, r);
-            specs.add(s);
-            listener.runStarted(r);
-        }
-        String key = packKey(first.getFirst());
-        RuntimeException[] storeFailure = new RuntimeException[1];
-        try {
-            trainer.runPacked(specs, new PackedProtocol.Feed() {
-                @Override
-                public RunSpec next() {
-                    PlannedRun r = takeCompatible(key);
-                    if (r == null) {
-                        return null;
-                    }
-                    RunSpec s = spec(r);
-                    running.put(s, r);
-                    listener.runStarted(r);
-                    return s;
-                }
-
-                @Override
-                public ProgressListener listener(RunSpec spec) {
-                    return progress(running.get(spec));
-                }
-
-                @Override
-                public void finished(RunSpec spec, RunRecord record) {
-                    PlannedRun r = running.get(spec);
-                    try {
-                        store.insertIfAbsent(r.key(), spec, record);
-                    } catch (RuntimeException e) {
-                        storeFailure[0] = e;
-                        throw e;
-                    }
-                    running.remove(spec);
-                    count(record.status().label());
-                    listener.runFinished(r, record);
-                }
-            });
-        } catch (Exception | OutOfMemoryError | StackOverflowError e) {
-            if (e == storeFailure[0]) {
-                throw storeFailure[0];
-            }
-            for (Map.Entry<RunSpec, PlannedRun> unfinished : running.entrySet()) {
-                store.insertFailure(unfinished.getValue().key(), unfinished.getKey(), describe(e));
-                count("failed");
-                listener.runFailed(unfinished.getValue(), e);
-            }
-        }
     }
 
     private void execute(PlannedRun r) {
@@ -427,7 +324,7 @@ public final class SweepRunner {
      * not fail the run (its result is still worth storing; at worst another host retakes the claim): the listener
      * hears of the first such failure in this sweep and the run goes on.
      */
-    private ProgressListener progress(PlannedRun r) {
+    ProgressListener progress(PlannedRun r) {
         long[] lastBeat = {System.nanoTime()};
         return (point, elapsed) -> {
             long now = System.nanoTime();

@@ -34,6 +34,8 @@ public final class Parameters implements AutoCloseable {
     private final Buffer secondMoment;
     private final long count;
     private final int pack;
+    /** The packed set a {@link #prefix} view shows the first runs of; null for slabs of its own. */
+    private final Parameters viewOf;
     private boolean closed;
 
     private Parameters(Backend backend, Map<String, Slot> slots, long count) {
@@ -66,6 +68,25 @@ public final class Parameters implements AutoCloseable {
         this.values = v;
         this.grads = g;
         this.firstMoment = m;
+        this.viewOf = null;
+        addTensors();
+    }
+
+    /** A view of the first {@code runs} runs of {@code of}'s slabs ({@link #prefix}). */
+    private Parameters(Parameters of, int runs) {
+        this.backend = of.backend;
+        this.slots = of.slots;
+        this.count = of.count;
+        this.pack = runs;
+        this.viewOf = of;
+        this.values = of.values.slice(0, runs * count);
+        this.grads = of.grads.slice(0, runs * count);
+        this.firstMoment = of.firstMoment.slice(0, runs * count);
+        this.secondMoment = of.secondMoment.slice(0, runs * count);
+        addTensors();
+    }
+
+    private void addTensors() {
         for (Slot s : slots.values()) {
             long span = (pack - 1) * count + s.size();
             tensors.put(s.name(), new Tensor(values.slice(s.offset(), span), grads.slice(s.offset(), span), true,
@@ -165,6 +186,34 @@ public final class Parameters implements AutoCloseable {
     }
 
     /**
+     * The first {@code runs} runs of these packed parameters as a packed set of their own (runs 1 is one run's
+     * parameters, unpacked), sharing these slabs: a pack that has lost its last runs trains the rest through it.
+     * Closing the view does nothing; it is unusable once these are closed.
+     */
+    public Parameters prefix(int runs) {
+        ensureOpen();
+        if (runs < 1 || runs > pack) {
+            throw new IllegalArgumentException("a prefix of 1 to " + pack + " runs, got " + runs);
+        }
+        return new Parameters(this, runs);
+    }
+
+    /**
+     * Copies run {@code from}'s values and AdamW moments over run {@code to}'s (its gradients are zeroed), so that
+     * the run in slot {@code from} can go on in slot {@code to}.
+     */
+    public void moveRun(int from, int to) {
+        ensureOpen();
+        if (from < 0 || from >= pack || to < 0 || to >= pack) {
+            throw new IllegalArgumentException("moveRun " + from + " -> " + to + " in a pack of " + pack);
+        }
+        backend.copy(slice(values, to), slice(values, from));
+        backend.copy(slice(firstMoment, to), slice(firstMoment, from));
+        backend.copy(slice(secondMoment, to), slice(secondMoment, from));
+        backend.fill(slice(grads, to), 0.0);
+    }
+
+    /**
      * Starts run {@code run} of a packed set afresh from {@code from}'s values (unpacked, same layout): its values
      * copied, its gradients and AdamW moments zeroed. The other runs are not touched.
      */
@@ -186,15 +235,15 @@ public final class Parameters implements AutoCloseable {
     }
 
     /**
-     * Checks that these are packed parameters of the model that {@code single} belongs to (for
+     * Checks that these are parameters of runs of the model that {@code other} belongs to, packed or not (for
      * {@link org.samplex.api.learn.Learner#packed}).
      *
-     * @throws IllegalArgumentException when they are not packed or are laid out otherwise
+     * @throws IllegalArgumentException when they are laid out otherwise
      */
-    public void requirePackOf(Parameters single) {
-        if (pack < 2 || single.pack != 1 || !sameLayout(this, single)) {
-            throw new IllegalArgumentException("expected the packed parameters of a model declaring "
-                    + single.slots.keySet() + ", got " + pack + " run(s) of " + slots.keySet());
+    public void requirePackOf(Parameters other) {
+        if (!sameLayout(this, other)) {
+            throw new IllegalArgumentException("expected the parameters of a model declaring "
+                    + other.slots.keySet() + ", got " + pack + " run(s) of " + slots.keySet());
         }
     }
 
@@ -294,7 +343,7 @@ public final class Parameters implements AutoCloseable {
     }
 
     private void ensureOpen() {
-        if (closed) {
+        if (closed || (viewOf != null && viewOf.closed)) {
             throw new IllegalStateException("parameters are closed");
         }
     }

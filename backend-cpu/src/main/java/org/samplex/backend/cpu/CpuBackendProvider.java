@@ -19,6 +19,12 @@ public final class CpuBackendProvider implements BackendProvider {
         return "float32, pure Java, multi-threaded, jdk.incubator.vector kernels";
     }
 
+    /** Kernels run on this machine's cores. */
+    @Override
+    public boolean hostThreads() {
+        return true;
+    }
+
     @Override
     public int rank() {
         return 10;

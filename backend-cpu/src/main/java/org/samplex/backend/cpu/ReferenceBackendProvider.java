@@ -19,6 +19,12 @@ public final class ReferenceBackendProvider implements BackendProvider {
         return "float64, scalar, single-threaded: the oracle every other backend is checked against";
     }
 
+    /** Kernels run on this machine's cores. */
+    @Override
+    public boolean hostThreads() {
+        return true;
+    }
+
     @Override
     public int rank() {
         return 0;

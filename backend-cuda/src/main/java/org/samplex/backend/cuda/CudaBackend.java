@@ -3,6 +3,8 @@ package org.samplex.backend.cuda;
 import java.util.List;
 import org.bytedeco.javacpp.IntPointer;
 import org.samplex.api.Activation;
+import org.samplex.api.QstrPrompts;
+import org.samplex.api.rng.RngStream;
 
 /**
  * The cuda backend: float32 on one NVIDIA GPU. GEMMs go to cuBLAS (TF32 only when the option "tf32" asks for it);
@@ -196,6 +198,20 @@ public final class CudaBackend extends CudaMemory {
                                       int batch, int positions, int channels, boolean reverse) {
         run("recurrent", "scan_backward", (long) batch * channels, ptr(dA), ptr(dB), dH.address(), a.address(),
                 h.address(), batch, positions, channels, reverse ? 1 : 0);
+    }
+
+    // ---- task data --------------------------------------------------------------------------------------------
+
+    /** qSTR prompts come from qstr.cu, so a run's prompts never cross from the host. */
+    @Override
+    public boolean generatesQstr() {
+        return true;
+    }
+
+    @Override
+    protected void qstrPromptsKernel(QstrPrompts task, CudaBuffer input, CudaBuffer labels, RngStream stream,
+                                     long first, int count) {
+        qstr.generate(this, task, input, labels, stream, first, count);
     }
 
     // ---- loss and optimizer ----------------------------------------------------------------------------------------

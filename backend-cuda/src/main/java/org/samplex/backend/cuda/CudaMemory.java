@@ -18,12 +18,15 @@ abstract class CudaMemory extends CheckedBackend<CudaBuffer> {
     private static final int MAX_BLOCKS = 1 << 20;
 
     final CudaDevice device;
+    /** qSTR generation's scratch and tables on this device ({@link CudaBackend#qstrPrompts}). */
+    final CudaQstr qstr;
     /** The indices the last {@link #checkIndices} read to the host, for the gather hook that follows it. */
     int[] checkedIndices;
 
     CudaMemory(CudaDevice device) {
         super("cuda", DType.FLOAT32);
         this.device = device;
+        this.qstr = new CudaQstr(device);
     }
 
     @Override
@@ -185,6 +188,7 @@ abstract class CudaMemory extends CheckedBackend<CudaBuffer> {
     /** Closes the device once the buffers still open have been freed. */
     @Override
     protected final void releaseResources() {
+        qstr.close();
         device.close();
     }
 }

@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.samplex.api.Backend;
 import org.samplex.api.BackendOptions;
 import org.samplex.api.Buffer;
@@ -73,6 +75,54 @@ class QstrKernelsGpuTest {
         }
         assertEquals(0, differing(hostInput, input), "input floats that differ, of " + input.length);
         assertEquals(0, differing(hostLabels, labels), "label floats that differ, of " + labels.length);
+    }
+
+    /**
+     * The device path a cuda run takes (QstrTask asks the backend to generate, Backend.qstrPrompts): batches and a
+     * refill that wraps at a fixed set's end, both splits, for the settings that read the fixed code table and the
+     * link directions too, against the host path on the cpu backend, bit for bit.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"N=12", "N=9 q=3 link=he2 pointers=distinct variant=simple", "N=8 q=2 link=mean",
+            "N=16 q=3 link=sumlinear test-variant=simple noise=0.1"})
+    void aTasksBatchesAndRefillsOnCudaAreTheHostsBitForBit(String settings) {
+        Probe probe = new CudaBackendProvider().probe();
+        assumeTrue(probe.available(), "no usable CUDA device: " + probe.reason());
+        Map<String, Object> options = new LinkedHashMap<>();
+        for (String kv : settings.split(" ")) {
+            String[] p = kv.split("=", 2);
+            options.put(p[0], p[1]);
+        }
+        TaskProvider provider = Services.discover().task("qstr");
+        Task task = provider.create(provider.schema().validate(options), 5);
+        try (Backend cpu = Services.discover().backend("cpu").open(BackendOptions.threads(1));
+             Backend cuda = new CudaBackendProvider().open(BackendOptions.defaults());
+             Arena onCpu = new Arena(cpu);
+             Arena onCuda = new Arena(cuda)) {
+            for (Task.Split split : Task.Split.values()) {
+                RngStream stream = RngStream.of(3, split.name());
+                long first = (1L << 29) + 3;
+                Batch host = task.batch(cpu, onCpu, split, stream, first, 64);
+                Batch device = task.batch(cuda, onCuda, split, stream, first, 64);
+                assertSame(cpu, host, cuda, device, settings + ", batch, " + split);
+                task.refill(cpu, host, split, stream, 7, 40);
+                task.refill(cuda, device, split, stream, 7, 40);
+                assertSame(cpu, host, cuda, device, settings + ", wrapped refill, " + split);
+            }
+        }
+    }
+
+    private static void assertSame(Backend cpu, Batch host, Backend cuda, Batch device, String where) {
+        float[] hi = new float[(int) host.input().size()];
+        float[] di = new float[hi.length];
+        float[] hy = new float[(int) host.labels().size()];
+        float[] dy = new float[hy.length];
+        cpu.copyToHost(host.input().value(), hi);
+        cuda.copyToHost(device.input().value(), di);
+        cpu.copyToHost(host.labels().value(), hy);
+        cuda.copyToHost(device.labels().value(), dy);
+        assertEquals(0, differing(hi, di), "input floats that differ, of " + hi.length + ": " + where);
+        assertEquals(0, differing(hy, dy), "label floats that differ, of " + hy.length + ": " + where);
     }
 
     private static int differing(float[] a, float[] b) {

@@ -5,6 +5,7 @@ import org.samplex.api.Activation;
 import org.samplex.api.Backend;
 import org.samplex.api.Buffer;
 import org.samplex.api.DType;
+import org.samplex.api.QstrPrompts;
 import org.samplex.api.rng.RngStream;
 
 /**
@@ -172,6 +173,18 @@ public abstract class MeteredBackend implements Backend {
     public void fillUniformInt(Buffer dst, RngStream stream, long substream, int bound) {
         long t = begin();
         backend.fillUniformInt(dst, stream, substream, bound);
+        end(KernelFamily.DATA, t);
+    }
+
+    @Override
+    public boolean generatesQstr() {
+        return backend.generatesQstr();
+    }
+
+    @Override
+    public void qstrPrompts(QstrPrompts task, Buffer input, Buffer labels, RngStream stream, long first, int count) {
+        long t = begin();
+        backend.qstrPrompts(task, input, labels, stream, first, count);
         end(KernelFamily.DATA, t);
     }
 
