@@ -3,8 +3,8 @@
 
     compare-records.py A/results.sqlite B/results.sqlite
 
-Prints one line: runs in both, runs whose numbers (status, n*, curve, steps, prompts, parameters, spec) are the
-same bits, runs whose n* are equal, the largest |test MSE| difference of a curve point, and the wall time of each
+Prints one line: runs in both, runs whose numbers (status, n*, curve, steps, prompts, parameters, spec but its
+thread count) are the same bits, runs whose n* are equal, the largest |test MSE| difference of a curve point, and the wall time of each
 sweep's runs (their wall_seconds summed; a packed run's is its share of its pack's time). Exit 0 when every run of A is in B with the same n*, else 1.
 """
 import json
@@ -22,6 +22,14 @@ def load(path):
     return out
 
 
+def numbers(record, field):
+    """A record's field; the spec without its thread count (run keys leave it out: same bits at any count)."""
+    value = record.get(field)
+    if field == "spec" and isinstance(value, dict):
+        value = {k: v for k, v in value.items() if k != "threads"}
+    return value
+
+
 def seconds(records):
     return sum((r.get("wall_seconds") or {}).get("total", 0) for r in records.values())
 
@@ -29,7 +37,7 @@ def seconds(records):
 def main(a_path, b_path):
     a, b = load(a_path), load(b_path)
     both = [k for k in a if k in b]
-    same = sum(1 for k in both if all(a[k].get(f) == b[k].get(f) for f in NUMBERS))
+    same = sum(1 for k in both if all(numbers(a[k], f) == numbers(b[k], f) for f in NUMBERS))
     nstar = sum(1 for k in both if a[k].get("nstar") == b[k].get("nstar"))
     worst = 0.0
     for k in both:
