@@ -222,15 +222,20 @@ else
   pack_args=(sweep run --learners transformer,mlp,gru --N 8 --seeds 8 --learner-option gru.hidden=128
     --thresholds 0.7 --cap 64000 --test-size 2000 --backend cuda --workers 1)
   pack_times=()
+  pack_ok=0
   for p in 1 8; do
     t=$(budget 70)
     (( t == 0 )) && break
     say "packing on cuda: --pack $p (limit ${t}s)..."
     s0=$SECONDS
     timeout -k 5 "$t" "${samplex[@]}" "${pack_args[@]}" --pack "$p" --out "$work/pack-$p" >> "$out/samplex-runs.log" 2>&1
-    pack_times+=("--pack $p: exit $?, $(( SECONDS - s0 ))s")
+    rc=$?
+    (( rc == 0 )) && pack_ok=$(( pack_ok + 1 ))
+    pack_times+=("--pack $p: exit $rc, $(( SECONDS - s0 ))s")
   done
-  compared=$("$pack_py" scripts/compare-records.py "$work/pack-1/results.sqlite" "$work/pack-8/results.sqlite" 2>&1 | tail -n 1)
+  compared="records not compared (a sweep did not finish)"
+  (( pack_ok == 2 )) && compared=$("$pack_py" scripts/compare-records.py "$work/pack-1/results.sqlite" \
+    "$work/pack-8/results.sqlite" 2>&1 | tail -n 1)
   pack_state="packing on cuda (24 runs, N = 8): ${pack_times[*]}; $compared"
 fi
 say "$pack_state"
