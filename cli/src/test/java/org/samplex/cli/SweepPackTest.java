@@ -66,9 +66,14 @@ class SweepPackTest {
     }
 
     @Test
-    void aPackSizeOutsideItsRangeIsAUsageErrorThatNamesTheOption() {
+    void aPackSizeOutsideItsRangeIsAUsageErrorThatNamesTheOptionInSweepsAndPresets() {
         CliRunner.Run r = sweep("bad", "--pack", "0");
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("option 'pack' must be between 1 (every run alone) and 256, got 0"), r.err());
+        CliRunner.Run preset = CliRunner.run("reproduce", "fig1a", "--scale", "small", "--pack", "257", "--dry-run",
+                "--no-probe", "--out", dir.resolve("preset").toString());
+        assertEquals(2, preset.code(), preset.err());
+        assertTrue(preset.err().contains("option 'pack' must be between 1 (every run alone) and 256, got 257"),
+                preset.err());
     }
 }

@@ -44,6 +44,15 @@ public record MemoryEstimate(long parameters, long learnerBytes, long largestBuf
                 largestBuffer * runs, testSetBytes * runs, positions);
     }
 
+    /**
+     * Whether this estimate fits {@code backend}: no buffer longer than it holds and, when it can tell, no more
+     * bytes than it has free (the test {@link #check} makes, without its collection and its message).
+     */
+    public boolean fits(Backend backend) {
+        long available = backend.memoryAvailable();
+        return largestBuffer <= backend.maxBufferLength() && (available < 0 || totalBytes() <= available);
+    }
+
     /** The estimate for a resolved spec on a backend of float type {@code dtype}. */
     public static MemoryEstimate of(RunSpec resolved, Task task, LearnerProvider learner, Config learnerConfig,
                                     DType dtype) {

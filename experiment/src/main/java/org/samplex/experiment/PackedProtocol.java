@@ -48,7 +48,7 @@ public final class PackedProtocol {
     }
 
     /**
-     * Runs the specs (at least 2, equal pack keys) and those the feed gives for freed slots as one pack on the
+     * Runs the specs (at least 1, equal pack keys) and those the feed gives for freed slots as one pack on the
      * backend the first spec names, opened with its threads and closed at the end.
      *
      * @throws IllegalArgumentException                      for bad options or specs that cannot share a pack
@@ -62,12 +62,40 @@ public final class PackedProtocol {
         }
     }
 
-    /** {@link #run(List, Services, Feed)} on a backend the caller opened and still owns. */
+    /**
+     * {@link #run(List, Services, Feed)} on a backend the caller opened and still owns. When fewer runs than given
+     * fit one pack in memory ({@link PackedSession#runsThatFit}), the pack opens with those that fit and the others
+     * fill its freed slots before any run the feed gives.
+     */
     public static void run(List<RunSpec> specs, LearnerProvider learnerProvider, TaskProvider taskProvider,
                            Backend backend, Feed feed) {
-        try (PackedSession pack = PackedSession.open(specs, learnerProvider, taskProvider, backend)) {
-            new Loop(pack, learnerProvider, taskProvider, feed).run();
+        int fit = PackedSession.runsThatFit(specs.getFirst(), learnerProvider, taskProvider, backend, specs.size());
+        Feed fed = fit == specs.size() ? feed : queuedFirst(specs.subList(fit, specs.size()), feed);
+        try (PackedSession pack = PackedSession.open(specs.subList(0, fit), learnerProvider, taskProvider,
+                backend)) {
+            new Loop(pack, learnerProvider, taskProvider, fed).run();
         }
+    }
+
+    /** The feed with {@code waiting} given out first. */
+    private static Feed queuedFirst(List<RunSpec> waiting, Feed feed) {
+        java.util.Deque<RunSpec> queue = new java.util.ArrayDeque<>(waiting);
+        return new Feed() {
+            @Override
+            public RunSpec next() {
+                return queue.isEmpty() ? feed.next() : queue.pollFirst();
+            }
+
+            @Override
+            public ProgressListener listener(RunSpec spec) {
+                return feed.listener(spec);
+            }
+
+            @Override
+            public void finished(RunSpec spec, RunRecord record) {
+                feed.finished(spec, record);
+            }
+        };
     }
 
     /** The schedule of a pack: per live slot, its run's {@link Ladder}, listener, last step and seconds. */

@@ -142,23 +142,41 @@ public final class PackedSession implements AutoCloseable {
         if (!learnerProvider.packable() || resolved.trainSet() != null || resolved.inspect()) {
             return null;
         }
-        return String.join(" | ", resolved.learner(), String.valueOf(resolved.learnerOptions()),
+        return String.join(" | ", resolved.learner(), String.valueOf(resolved.learnerOptions()), resolved.task(),
                 "N " + shape.positions() + " D " + shape.inputWidth(), "batch " + resolved.batch(),
                 "test " + resolved.testSize(), "every " + resolved.checkEvery(), "backend " + resolved.backend(),
                 "threads " + resolved.threads());
     }
 
     /**
-     * Opens a pack of {@code specs.size()} (at least 2) runs with equal {@link #key}s on a backend the caller owns:
+     * How many runs like {@code spec} (at most {@code wanted}, at least 1) fit one pack on {@code backend}: the
+     * largest R whose estimate, R times one run's ({@link MemoryEstimate}), {@link MemoryEstimate#fits}. A run
+     * that does not fit alone gives 1, and opening it then refuses it with the estimate.
+     */
+    public static int runsThatFit(RunSpec spec, LearnerProvider learnerProvider, TaskProvider taskProvider,
+                                  Backend backend, int wanted) {
+        TrainingSession.Setup s = TrainingSession.setUp(spec, learnerProvider, taskProvider);
+        MemoryEstimate one = MemoryEstimate.of(s.spec(), s.task(), learnerProvider, s.learnerConfig(),
+                backend.dtype());
+        int runs = wanted;
+        while (runs > 1 && !one.times(runs).fits(backend)) {
+            runs--;
+        }
+        return runs;
+    }
+
+    /**
+     * Opens a pack of {@code specs.size()} (at least 1) runs with equal {@link #key}s on a backend the caller owns:
      * each set up as {@link TrainingSession#setUp}, the pack's memory checked ({@link MemoryEstimate}, R times one
      * run's), each run's learner initialized from its seed and packed.
      *
-     * @throws IllegalArgumentException for bad options, fewer than 2 runs, or runs that cannot share a pack
+     * @throws IllegalArgumentException for bad options, no runs, runs that cannot share a pack, or a pack that
+     *                                  does not fit ({@link #runsThatFit} says how many do)
      */
     public static PackedSession open(List<RunSpec> specs, LearnerProvider learnerProvider,
                                      TaskProvider taskProvider, Backend backend) {
-        if (specs.size() < 2) {
-            throw new IllegalArgumentException("a pack needs at least 2 runs, got " + specs.size());
+        if (specs.isEmpty()) {
+            throw new IllegalArgumentException("a pack needs at least 1 run");
         }
         List<TrainingSession.Setup> setups = new ArrayList<>();
         for (RunSpec s : specs) {
@@ -169,14 +187,25 @@ public final class PackedSession implements AutoCloseable {
         for (TrainingSession.Setup s : setups) {
             requireKey(key, s, learnerProvider);
         }
+
         MemoryEstimate.of(first.spec(), first.task(), learnerProvider, first.learnerConfig(), backend.dtype())
                 .times(specs.size()).check(first.spec(), backend);
         Learner model = null;
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             try (Learner one = first.createLearner(learnerProvider, backend)) {
+                if (!one.replayable()) {
+                    throw new IllegalArgumentException("learner " + first.spec().learner() + " is packable but "
+                            + "not replayable: a pack replays its captured step");
+                }
                 // the pack starts as R copies of run 0; fill() loads every slot's own parameters
-                model = one.packed(Parameters.pack(Collections.nCopies(specs.size(), one.parameters())));
+                Parameters packed = Parameters.pack(Collections.nCopies(specs.size(), one.parameters()));
+                try {
+                    model = one.packed(packed);
+                } catch (RuntimeException e) {
+                    packed.close();
+                    throw e;
+                }
             }
             opened.add(model);
             Arena fixed = new Arena(backend);
@@ -247,6 +276,9 @@ public final class PackedSession implements AutoCloseable {
      * @throws IllegalArgumentException for bad options or a run that cannot share this pack
      */
     public void load(int r, RunSpec spec) {
+        if (r < 0 || r >= live) {
+            throw new IllegalArgumentException("load slot " + r + " of " + live + " live");
+        }
         TrainingSession.Setup setup = TrainingSession.setUp(spec, learnerProvider, taskProvider);
         requireKey(key, setup, learnerProvider);
         fill(r, spec, setup);
@@ -374,6 +406,9 @@ public final class PackedSession implements AutoCloseable {
      * a {@link #step} (which sizes the pack to the live runs).
      */
     public double[] testMse() {
+        if (graph == null) {
+            throw new IllegalStateException("testMse needs a step first: the pack is sized to its live runs there");
+        }
         double[] sums = new double[live];
         long count = 0;
         for (Batch chunk : liveTests) {

@@ -147,6 +147,40 @@ class PackedProtocolTest {
         }
     }
 
+    /**
+     * Four runs given to a pack on a backend with room for two and a half runs: the pack opens with two, the other
+     * two fill its freed slots before anything the feed gives, and every record is still the run's alone.
+     */
+    @Test
+    void aPackOpensWithTheRunsThatFitAndTheOthersFillItsFreedSlots() {
+        LearnerProvider lp = SERVICES.learner("mlp");
+        TaskProvider tp = SERVICES.task("qstr");
+        List<RunSpec> specs = runs("mlp", 1, 1e-30).subList(0, 4);
+        try (Backend cpu = SERVICES.backend("cpu").open(BackendOptions.threads(1))) {
+            TrainingSession.Setup s = TrainingSession.setUp(specs.getFirst(), lp, tp);
+            long one = MemoryEstimate.of(s.spec(), s.task(), lp, s.learnerConfig(), cpu.dtype()).totalBytes();
+            Backend small = (Backend) java.lang.reflect.Proxy.newProxyInstance(Backend.class.getClassLoader(),
+                    new Class<?>[]{Backend.class}, (proxy, method, args) -> {
+                        if (method.getName().equals("memoryAvailable")) {
+                            return one * 5 / 2;
+                        }
+                        try {
+                            return method.invoke(cpu, args);
+                        } catch (java.lang.reflect.InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+            assertEquals(2, PackedSession.runsThatFit(specs.getFirst(), lp, tp, small, 4));
+            Map<Long, RunRecord> packed = pack(specs, 4, lp, tp, small, new LinkedHashMap<>());
+            for (RunSpec r : specs) {
+                RunRecord alone = OnlineProtocol.run(r, lp, tp, cpu, ProgressListener.NONE);
+                assertEquals(numbers(alone), numbers(packed.get(r.seed())), "seed " + r.seed());
+                Map<?, ?> pack = (Map<?, ?>) packed.get(r.seed()).provenance().get("pack");
+                assertEquals(2, ((Number) pack.get("runs")).intValue(), pack.toString());
+            }
+        }
+    }
+
     @Test
     void runsThatDoNotShareAKeyOrCannotPackAreRefusedBeforeAnythingIsAllocated() {
         LearnerProvider gru = SERVICES.learner("gru");

@@ -54,6 +54,17 @@ final class SweepPacks {
         });
     }
 
+    /** Whether the backend computes with host threads; true (the cap) when that cannot be told here. */
+    private boolean hostThreads(String backend) {
+        return hostThreads.computeIfAbsent(backend, b -> {
+            try {
+                return trainer.hostThreads(b);
+            } catch (RuntimeException cannotTell) {
+                return true; // the run fails alone, where its error is stored
+            }
+        });
+    }
+
     /**
      * A claimed run and up to P - 1 more claimed ready runs with its pack key: P is the pack size asked for, at most
      * the threads of a run on a backend with host threads.
@@ -61,9 +72,11 @@ final class SweepPacks {
     List<PlannedRun> packWith(PlannedRun r) {
         List<PlannedRun> mine = new ArrayList<>(List.of(r));
         String key = packKey(r);
-        int most = pack > 1 && hostThreads.computeIfAbsent(r.spec().backend(), trainer::hostThreads)
-                ? Math.min(pack, threadsPerRun) : pack;
-        while (!key.isEmpty() && mine.size() < most) {
+        if (key.isEmpty()) {
+            return mine;
+        }
+        int most = hostThreads(r.spec().backend()) ? Math.min(pack, threadsPerRun) : pack;
+        while (mine.size() < most) {
             PlannedRun next = takeCompatible(key);
             if (next == null) {
                 break;

@@ -161,14 +161,14 @@ public final class Parameters implements AutoCloseable {
     /**
      * The parameters of {@code runs.size()} runs of one model as one packed set: the same names and layout, run
      * r's values copied from {@code runs.get(r)} (which the caller still owns and closes), gradients and AdamW
-     * moments zero. The caller owns the result.
+     * moments zero (one run gives unpacked parameters, pack 1). The caller owns the result.
      *
-     * @throws IllegalArgumentException when the runs are fewer than 2, already packed, on other backends, or
+     * @throws IllegalArgumentException when there are no runs, or they are packed, on other backends, or
      *                                  declare other names or shapes
      */
     public static Parameters pack(List<Parameters> runs) {
-        if (runs.size() < 2) {
-            throw new IllegalArgumentException("a pack needs at least 2 runs, got " + runs.size());
+        if (runs.isEmpty()) {
+            throw new IllegalArgumentException("a pack needs at least 1 run");
         }
         Parameters first = runs.getFirst();
         for (Parameters p : runs) {
@@ -179,8 +179,13 @@ public final class Parameters implements AutoCloseable {
             }
         }
         Parameters packed = new Parameters(first.backend, new LinkedHashMap<>(first.slots), first.count, runs.size());
-        for (int r = 0; r < runs.size(); r++) {
-            packed.load(r, runs.get(r));
+        try {
+            for (int r = 0; r < runs.size(); r++) {
+                packed.load(r, runs.get(r));
+            }
+        } catch (RuntimeException e) {
+            packed.close();
+            throw e;
         }
         return packed;
     }

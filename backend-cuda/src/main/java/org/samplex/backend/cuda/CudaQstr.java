@@ -1,5 +1,6 @@
 package org.samplex.backend.cuda;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.bytedeco.javacpp.DoublePointer;
@@ -9,20 +10,36 @@ import org.samplex.api.rng.RngStream;
 /**
  * qstr.cu's three launches for {@link CudaBackend#qstrPrompts}: device scratch for a batch's normals (doubles) and
  * pointers (ints), grown as batches grow and kept, and each task's tables (positional codes, link directions)
- * uploaded once per {@link QstrPrompts} (the last {@link #KEPT} kept). Raw device blocks, freed by {@link #close}
+ * uploaded once per table content (at most {@link #KEPT} kept). Raw device blocks, freed by {@link #close}
  * when the backend releases its device; they are not buffers, so a run's buffer count is not changed by them.
  */
 final class CudaQstr implements AutoCloseable {
-    /** Tasks whose tables stay uploaded: a run uses one task (two splits). */
-    private static final int KEPT = 4;
+    /**
+     * Tasks whose tables stay uploaded (a few KB each): every run of a pack has a task of its own, equal in content
+     * when their task seeds are, so tables are kept by content and enough of them for the largest pack.
+     */
+    private static final int KEPT = 1024;
 
     private final CudaDevice device;
     private long x;
     private long xBytes;
     private long t;
     private long tBytes;
-    /** Per task (by identity): the device addresses of its code table and directions (0: none). */
-    private final Map<QstrPrompts, long[]> tables = new LinkedHashMap<>();
+    /** Per task table content: the device addresses of its code table and directions (0: none). */
+    private final Map<Tables, long[]> tables = new LinkedHashMap<>();
+
+    /** A task's tables by content (a record's arrays compare by identity). */
+    private record Tables(double[] code, double[] directions) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Tables t && Arrays.equals(code, t.code) && Arrays.equals(directions, t.directions);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * Arrays.hashCode(code) + Arrays.hashCode(directions);
+        }
+    }
 
     CudaQstr(CudaDevice device) {
         this.device = device;
@@ -51,6 +68,7 @@ final class CudaQstr implements AutoCloseable {
         if (bytes > xBytes) {
             free(x);
             x = 0;
+            xBytes = 0;                      // a failed allocation leaves no size behind for a null block
             x = device.allocate(bytes);
             xBytes = bytes;
         }
@@ -61,6 +79,7 @@ final class CudaQstr implements AutoCloseable {
         if (bytes > tBytes) {
             free(t);
             t = 0;
+            tBytes = 0;
             t = device.allocate(Math.max(4, bytes));
             tBytes = bytes;
         }
@@ -68,7 +87,8 @@ final class CudaQstr implements AutoCloseable {
     }
 
     private long[] tables(QstrPrompts p) {
-        long[] kept = tables.get(p);
+        Tables key = new Tables(p.code(), p.directions());
+        long[] kept = tables.get(key);
         if (kept != null) {
             return kept;
         }
@@ -86,7 +106,7 @@ final class CudaQstr implements AutoCloseable {
             free(made[0]);
             throw e;
         }
-        tables.put(p, made);
+        tables.put(key, made);
         return made;
     }
 
