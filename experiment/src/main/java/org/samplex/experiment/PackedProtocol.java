@@ -32,7 +32,7 @@ public final class PackedProtocol {
     public interface Feed {
 
         /**
-         * The next run for a freed slot (a spec whose {@link PackedSession#key} equals the pack's), or null when
+         * The next run for a freed slot (a spec whose {@link PackKeys#key} equals the pack's), or null when
          * none is left. Called from the pack's thread.
          */
         RunSpec next();
@@ -64,12 +64,12 @@ public final class PackedProtocol {
 
     /**
      * {@link #run(List, Services, Feed)} on a backend the caller opened and still owns. When fewer runs than given
-     * fit one pack in memory ({@link PackedSession#runsThatFit}), the pack opens with those that fit and the others
+     * fit one pack in memory ({@link PackKeys#runsThatFit}), the pack opens with those that fit and the others
      * fill its freed slots before any run the feed gives.
      */
     public static void run(List<RunSpec> specs, LearnerProvider learnerProvider, TaskProvider taskProvider,
                            Backend backend, Feed feed) {
-        int fit = PackedSession.runsThatFit(specs.getFirst(), learnerProvider, taskProvider, backend, specs.size());
+        int fit = PackKeys.runsThatFit(specs.getFirst(), learnerProvider, taskProvider, backend, specs.size());
         Feed fed = fit == specs.size() ? feed : queuedFirst(specs.subList(fit, specs.size()), feed);
         try (PackedSession pack = PackedSession.open(specs.subList(0, fit), learnerProvider, taskProvider,
                 backend)) {

@@ -29,7 +29,7 @@ import org.samplex.api.tape.Tensor;
  * makes the kernel calls of step s of its run in a {@link TrainingSession}, and a backend whose kernels give each
  * row and each batched product the bits they give alone gives each run the same bits packed as alone.
  *
- * <p>Runs that may share a pack have one {@link #key}: the same learner and options, task shape, batch, test-set
+ * <p>Runs that may share a pack have one {@link PackKeys#key}: the same learner and options, task shape, batch, test-set
  * size, check interval, backend and threads, the online protocol and no {@code inspect}. Seeds, task options that
  * keep the shape, the optimizer's settings, the cap and the thresholds may differ.
  *
@@ -98,7 +98,7 @@ public final class PackedSession implements AutoCloseable {
         this.backend = backend;
         this.learnerProvider = learnerProvider;
         this.taskProvider = taskProvider;
-        this.key = key(setups.getFirst().spec(), setups.getFirst().task().shape(), learnerProvider);
+        this.key = PackKeys.key(setups.getFirst().spec(), setups.getFirst().task().shape(), learnerProvider);
         this.runs = setups.size();
         this.batch = setups.getFirst().spec().batch();
         this.shape = setups.getFirst().task().shape();
@@ -135,43 +135,12 @@ public final class PackedSession implements AutoCloseable {
     }
 
     /**
-     * The pack key of a resolved spec: runs with equal keys may share a pack; null when the spec cannot be packed
-     * (a learner whose provider is not packable, a fixed training set, or {@code inspect}).
-     */
-    public static String key(RunSpec resolved, TaskShape shape, LearnerProvider learnerProvider) {
-        if (!learnerProvider.packable() || resolved.trainSet() != null || resolved.inspect()) {
-            return null;
-        }
-        return String.join(" | ", resolved.learner(), String.valueOf(resolved.learnerOptions()), resolved.task(),
-                "N " + shape.positions() + " D " + shape.inputWidth(), "batch " + resolved.batch(),
-                "test " + resolved.testSize(), "every " + resolved.checkEvery(), "backend " + resolved.backend(),
-                "threads " + resolved.threads());
-    }
-
-    /**
-     * How many runs like {@code spec} (at most {@code wanted}, at least 1) fit one pack on {@code backend}: the
-     * largest R whose estimate, R times one run's ({@link MemoryEstimate}), {@link MemoryEstimate#fits}. A run
-     * that does not fit alone gives 1, and opening it then refuses it with the estimate.
-     */
-    public static int runsThatFit(RunSpec spec, LearnerProvider learnerProvider, TaskProvider taskProvider,
-                                  Backend backend, int wanted) {
-        TrainingSession.Setup s = TrainingSession.setUp(spec, learnerProvider, taskProvider);
-        MemoryEstimate one = MemoryEstimate.of(s.spec(), s.task(), learnerProvider, s.learnerConfig(),
-                backend.dtype());
-        int runs = wanted;
-        while (runs > 1 && !one.times(runs).fits(backend)) {
-            runs--;
-        }
-        return runs;
-    }
-
-    /**
-     * Opens a pack of {@code specs.size()} (at least 1) runs with equal {@link #key}s on a backend the caller owns:
+     * Opens a pack of {@code specs.size()} (at least 1) runs with equal {@link PackKeys#key}s on a backend the caller owns:
      * each set up as {@link TrainingSession#setUp}, the pack's memory checked ({@link MemoryEstimate}, R times one
      * run's), each run's learner initialized from its seed and packed.
      *
      * @throws IllegalArgumentException for bad options, no runs, runs that cannot share a pack, or a pack that
-     *                                  does not fit ({@link #runsThatFit} says how many do)
+     *                                  does not fit ({@link PackKeys#runsThatFit} says how many do)
      */
     public static PackedSession open(List<RunSpec> specs, LearnerProvider learnerProvider,
                                      TaskProvider taskProvider, Backend backend) {
@@ -183,9 +152,9 @@ public final class PackedSession implements AutoCloseable {
             setups.add(TrainingSession.setUp(s, learnerProvider, taskProvider));
         }
         TrainingSession.Setup first = setups.getFirst();
-        String key = key(first.spec(), first.task().shape(), learnerProvider);
+        String key = PackKeys.key(first.spec(), first.task().shape(), learnerProvider);
         for (TrainingSession.Setup s : setups) {
-            requireKey(key, s, learnerProvider);
+            PackKeys.require(key, s, learnerProvider);
         }
 
         MemoryEstimate.of(first.spec(), first.task(), learnerProvider, first.learnerConfig(), backend.dtype())
@@ -220,14 +189,6 @@ public final class PackedSession implements AutoCloseable {
                 Closing.quietly(c, e);
             }
             throw e;
-        }
-    }
-
-    private static void requireKey(String key, TrainingSession.Setup s, LearnerProvider learnerProvider) {
-        String k = key(s.spec(), s.task().shape(), learnerProvider);
-        if (key == null || !key.equals(k)) {
-            throw new IllegalArgumentException("run " + s.spec().seed() + " of " + s.spec().learner()
-                    + " cannot share this pack: its pack key is " + k + ", the pack's " + key);
         }
     }
 
@@ -280,7 +241,7 @@ public final class PackedSession implements AutoCloseable {
             throw new IllegalArgumentException("load slot " + r + " of " + live + " live");
         }
         TrainingSession.Setup setup = TrainingSession.setUp(spec, learnerProvider, taskProvider);
-        requireKey(key, setup, learnerProvider);
+        PackKeys.require(key, setup, learnerProvider);
         fill(r, spec, setup);
     }
 

@@ -170,7 +170,7 @@ class PackedProtocolTest {
                             throw e.getCause();
                         }
                     });
-            assertEquals(2, PackedSession.runsThatFit(specs.getFirst(), lp, tp, small, 4));
+            assertEquals(2, PackKeys.runsThatFit(specs.getFirst(), lp, tp, small, 4));
             Map<Long, RunRecord> packed = pack(specs, 4, lp, tp, small, new LinkedHashMap<>());
             for (RunSpec r : specs) {
                 RunRecord alone = OnlineProtocol.run(r, lp, tp, cpu, ProgressListener.NONE);
@@ -196,10 +196,10 @@ class PackedProtocolTest {
                     .build();
             LearnerProvider scan = SERVICES.learner("mamba");
             TrainingSession.Setup setup = TrainingSession.setUp(mamba, scan, qstr);
-            assertNull(PackedSession.key(setup.spec(), setup.task().shape(), scan), "mamba is not packable");
+            assertNull(PackKeys.key(setup.spec(), setup.task().shape(), scan), "mamba is not packable");
             TrainingSession.Setup g = TrainingSession.setUp(specs.get(0), gru, qstr);
-            assertNotNull(PackedSession.key(g.spec(), g.task().shape(), gru));
-            assertNull(PackedSession.key(g.spec().toBuilder().trainSet(1000L).build(), g.task().shape(), gru),
+            assertNotNull(PackKeys.key(g.spec(), g.task().shape(), gru));
+            assertNull(PackKeys.key(g.spec().toBuilder().trainSet(1000L).build(), g.task().shape(), gru),
                     "a fixed training set is not packed");
             assertEquals(0, be.liveBuffers());
         }

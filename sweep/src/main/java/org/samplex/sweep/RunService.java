@@ -17,7 +17,7 @@ import org.samplex.experiment.CodeIdentity;
 import org.samplex.experiment.MemoryEstimate;
 import org.samplex.experiment.OnlineProtocol;
 import org.samplex.experiment.PackedProtocol;
-import org.samplex.experiment.PackedSession;
+import org.samplex.experiment.PackKeys;
 import org.samplex.experiment.ProgressListener;
 import org.samplex.experiment.RunRecord;
 import org.samplex.experiment.RunSpec;
@@ -53,7 +53,7 @@ public interface RunService {
     RunRecord run(RunSpec resolvedSpec, ProgressListener listener);
 
     /**
-     * The key under which resolved specs may train in one pack ({@link PackedSession#key}); null when this one
+     * The key under which resolved specs may train in one pack ({@link PackKeys#key}); null when this one
      * cannot be packed (the default: a service that cannot pack).
      */
     default String packKey(RunSpec resolvedSpec) {
@@ -142,7 +142,7 @@ public interface RunService {
                 LearnerProvider learner = services.learner(resolvedSpec.learner());
                 TrainingSession.Setup setup = TrainingSession.setUp(resolvedSpec, learner,
                         services.task(resolvedSpec.task()));
-                return PackedSession.key(setup.spec(), setup.task().shape(), learner);
+                return PackKeys.key(setup.spec(), setup.task().shape(), learner);
             }
 
             @Override
