@@ -41,7 +41,7 @@ final class SweepPacks {
     }
 
     /** The run's pack key, or "" when it cannot be packed (or packing is off). */
-    private String packKey(PlannedRun r) {
+    String packKey(PlannedRun r) {
         if (pack < 2) {
             return "";
         }

@@ -148,6 +148,8 @@ public final class SweepRunner {
                 runner.ready.add(r);
             }
         }
+        // pack keys are worked out here, before any worker, not later under the queue's lock
+        runner.ready.forEach(runner.packs::packKey);
         listener.started(runs.size(), skipped, workers, runner.threadsPerRun);
         int pool = Math.max(1, Math.min(workers, runner.ready.size()));
         // Daemon threads: a worker still training when the JVM is told to exit does not keep it alive.
