@@ -210,6 +210,43 @@ public interface Backend extends AutoCloseable {
                          Buffer gates, Buffer gh, Buffer hPrev, int batch, int hidden);
 
     /**
+     * One GRU time step with its inputs gathered, for a recurrence that keeps every step's input projection in one
+     * tensor: giT (B, 3h) = columns [giOffset, giOffset + 3h) of gi's rows of giWidth, ghb (B, 3h) = gh + biasHh
+     * broadcast over rows (gh itself when biasHh is null), then {@link #gruCellForward}(hNew, gates, giT, ghb,
+     * hPrev). The result is that of {@link #sliceLastForward}, {@link #biasAddForward} (or {@link #copy}) and the
+     * cell in that order, which is what this default runs; a device backend may fuse them into one launch (cuda
+     * does). giT and ghb are written.
+     *
+     * @param ghb (B, 3h) output: gh + b_hh, kept for the backward pass
+     */
+    default void gruStepForward(Buffer hNew, Buffer gates, Buffer giT, Buffer ghb, Buffer gi, int giWidth,
+                                int giOffset, Buffer gh, Buffer biasHh, Buffer hPrev, int batch, int hidden) {
+        sliceLastForward(giT, gi, batch, giWidth, giOffset, 3 * hidden);
+        if (biasHh != null) {
+            biasAddForward(ghb, gh, biasHh, batch, 3 * hidden);
+        } else {
+            copy(ghb, gh);
+        }
+        gruCellForward(hNew, gates, giT, ghb, hPrev, batch, hidden);
+    }
+
+    /**
+     * Backward of {@link #gruStepForward} but its bias: adds the cell's gradients into dGhb (B, 3h), dHPrev (B, h)
+     * and dGi's columns [giOffset, giOffset + 3h) (any may be null), given dHNew. The default zeroes dGiT (B, 3h,
+     * scratch), runs {@link #gruCellBackward} into it and adds it into dGi with {@link #sliceLastBackward}.
+     */
+    default void gruStepBackward(Buffer dGi, Buffer dGiT, int giWidth, int giOffset, Buffer dGhb, Buffer dHPrev,
+                                 Buffer dHNew, Buffer gates, Buffer ghb, Buffer hPrev, int batch, int hidden) {
+        if (dGi == null) {
+            gruCellBackward(null, dGhb, dHPrev, dHNew, gates, ghb, hPrev, batch, hidden);
+            return;
+        }
+        fill(dGiT, 0.0);
+        gruCellBackward(dGiT, dGhb, dHPrev, dHNew, gates, ghb, hPrev, batch, hidden);
+        sliceLastBackward(dGi, dGiT, batch, giWidth, giOffset, 3 * hidden);
+    }
+
+    /**
      * LSTM cell, gates in PyTorch's order (i, f, g, o): with pre = gi + gh (each (B, 4h)),
      * i = sigmoid, f = sigmoid, g = tanh, o = sigmoid of their slices, c' = f c + i g, h' = o tanh(c').
      *

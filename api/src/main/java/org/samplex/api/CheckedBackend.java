@@ -129,6 +129,56 @@ public abstract class CheckedBackend<B extends Buffer> extends CheckedDense<B> {
                                                   int batch, int hidden);
 
     @Override
+    public final void gruStepForward(Buffer hNew, Buffer gates, Buffer giT, Buffer ghb, Buffer gi, int giWidth,
+                                     int giOffset, Buffer gh, Buffer biasHh, Buffer hPrev, int batch, int hidden) {
+        long size = (long) positive("gruStepForward batch", batch) * positive("gruStepForward hidden", hidden);
+        checkColumns("gruStepForward", batch, giWidth, giOffset, 3 * hidden);
+        gruStepForwardKernel(arg("gruStepForward hNew", hNew, size), arg("gruStepForward gates", gates, 3 * size),
+                arg("gruStepForward giT", giT, 3 * size), arg("gruStepForward ghb", ghb, 3 * size),
+                arg("gruStepForward gi", gi, (long) batch * giWidth), giWidth, giOffset,
+                arg("gruStepForward gh", gh, 3 * size), optional("gruStepForward biasHh", biasHh, 3L * hidden),
+                arg("gruStepForward hPrev", hPrev, size), batch, hidden);
+    }
+
+    /** Sizes checked; biasHh may be null. By default the three families in order ({@link Backend#gruStepForward}). */
+    protected void gruStepForwardKernel(B hNew, B gates, B giT, B ghb, B gi, int giWidth, int giOffset, B gh,
+                                        B biasHh, B hPrev, int batch, int hidden) {
+        sliceLastForwardKernel(giT, gi, batch, giWidth, giOffset, 3 * hidden);
+        if (biasHh != null) {
+            biasAddForwardKernel(ghb, gh, biasHh, batch, 3 * hidden);
+        } else {
+            copyKernel(ghb, gh);
+        }
+        gruCellForwardKernel(hNew, gates, giT, ghb, hPrev, batch, hidden);
+    }
+
+    @Override
+    public final void gruStepBackward(Buffer dGi, Buffer dGiT, int giWidth, int giOffset, Buffer dGhb,
+                                      Buffer dHPrev, Buffer dHNew, Buffer gates, Buffer ghb, Buffer hPrev, int batch,
+                                      int hidden) {
+        long size = (long) positive("gruStepBackward batch", batch) * positive("gruStepBackward hidden", hidden);
+        checkColumns("gruStepBackward", batch, giWidth, giOffset, 3 * hidden);
+        gruStepBackwardKernel(optional("gruStepBackward dGi", dGi, (long) batch * giWidth),
+                arg("gruStepBackward dGiT", dGiT, 3 * size), giWidth, giOffset,
+                optional("gruStepBackward dGhb", dGhb, 3 * size), optional("gruStepBackward dHPrev", dHPrev, size),
+                arg("gruStepBackward dHNew", dHNew, size), arg("gruStepBackward gates", gates, 3 * size),
+                arg("gruStepBackward ghb", ghb, 3 * size), arg("gruStepBackward hPrev", hPrev, size), batch,
+                hidden);
+    }
+
+    /** Sizes checked; dGi, dGhb, dHPrev may be null. By default {@link Backend#gruStepBackward}'s steps. */
+    protected void gruStepBackwardKernel(B dGi, B dGiT, int giWidth, int giOffset, B dGhb, B dHPrev, B dHNew,
+                                         B gates, B ghb, B hPrev, int batch, int hidden) {
+        if (dGi == null) {
+            gruCellBackwardKernel(null, dGhb, dHPrev, dHNew, gates, ghb, hPrev, batch, hidden);
+            return;
+        }
+        fillKernel(dGiT, 0.0);
+        gruCellBackwardKernel(dGiT, dGhb, dHPrev, dHNew, gates, ghb, hPrev, batch, hidden);
+        sliceLastBackwardKernel(dGi, dGiT, batch, giWidth, giOffset, 3 * hidden);
+    }
+
+    @Override
     public final void lstmCellForward(Buffer hNew, Buffer cNew, Buffer gates, Buffer gi, Buffer gh, Buffer cPrev,
                                       int batch, int hidden) {
         long size = (long) positive("lstmCellForward batch", batch) * positive("lstmCellForward hidden", hidden);

@@ -60,6 +60,62 @@ public final class SequenceOps {
         return hNew;
     }
 
+    /**
+     * One GRU step whose gate inputs are columns [col0, col0 + 3h) of a wider gi (B, W) (every step's input
+     * projection in one tensor), with the hidden projection's bias added here:
+     * h' = gruCell(gi[:, col0..], gh + b_hh, hPrev), gh = h W_hh^T without bias. One backend call each way
+     * ({@link Backend#gruStepForward}; one launch on cuda) where {@link Ops#sliceLast}, {@link Ops#biasAdd} and
+     * {@link #gruCell} make three, with the same values and gradients: the bias's gradient is the column sums of
+     * the gradient of gh + b_hh, added here after the cell's backward as the bias add's backward would. A packed
+     * b_hh ({@link Tensor#pack}) is added by {@link Ops#biasAdd} first.
+     *
+     * @param gi     (B, W) input projections of all steps
+     * @param gh     (B, 3h) the hidden projection without its bias (a zero constant at the first step)
+     * @param biasHh (3h) b_hh
+     * @return (B, h)
+     */
+    public static Tensor gruStep(Tape tape, Tensor gi, int col0, Tensor gh, Tensor biasHh, Tensor hPrev) {
+        if (biasHh.pack() > 1) {
+            gh = Ops.biasAdd(tape, gh, biasHh);                                       // (R B, 3h) per-run b_hh
+            biasHh = null;
+        }
+        Backend be = tape.backend();
+        int batch = hPrev.dim(0);
+        int hidden = hPrev.dim(1);
+        int width = gi.dim(-1);
+        if (gi.rows() != batch || gh.size() != 3L * batch * hidden || (biasHh != null && biasHh.size() != 3L * hidden)) {
+            throw new IllegalArgumentException("gruStep: gi " + gi + ", gh " + gh + " and b_hh " + biasHh
+                    + " do not fit hPrev " + hPrev);
+        }
+        Tensor g = gh;
+        Tensor b = biasHh;
+        Tensor hNew = tape.output(tape.needsGrad(gi, gh, biasHh, hPrev), batch, hidden);
+        Buffer gates = tape.arena().allocate(3L * batch * hidden);
+        Buffer giT = tape.arena().allocate(3L * batch * hidden);
+        Buffer ghb = tape.arena().allocate(3L * batch * hidden);
+        tape.forward(() -> be.gruStepForward(hNew.value(), gates, giT, ghb, gi.value(), width, col0, g.value(),
+                b == null ? null : b.value(), hPrev.value(), batch, hidden));
+        if (hNew.requiresGrad()) {
+            // the gradient of gh + b_hh: gh's own when it has one, else scratch zeroed by each backward
+            Buffer scratch = g.requiresGrad() || b == null || !b.requiresGrad() ? null
+                    : tape.arena().allocate(3L * batch * hidden);
+            Buffer dGiT = tape.arena().allocate(3L * batch * hidden);
+            tape.record("gruStep", () -> {
+                Buffer dGhb = scratch != null ? scratch : tape.grad(g);
+                if (scratch != null) {
+                    be.fill(scratch, 0.0);
+                }
+                be.gruStepBackward(tape.grad(gi), dGiT, width, col0, dGhb, tape.grad(hPrev), tape.grad(hNew),
+                        gates, ghb, hPrev.value(), batch, hidden);
+                if (b != null && b.requiresGrad()) {
+                    // ghb = gh + b  ->  db += colsum(dghb)
+                    be.biasAddBackward(null, tape.grad(b), dGhb, batch, 3 * hidden);
+                }
+            });
+        }
+        return hNew;
+    }
+
     /** The result of one LSTM step: new hidden and cell states, each (B, h). */
     public record LstmState(Tensor h, Tensor c) {
     }

@@ -169,6 +169,24 @@ public final class CudaBackend extends CudaMemory {
                 dHNew.address(), gates.address(), gh.address(), hPrev.address(), batch, hidden);
     }
 
+    /** One launch (recurrent.cu's gru_step_forward). */
+    @Override
+    protected void gruStepForwardKernel(CudaBuffer hNew, CudaBuffer gates, CudaBuffer giT, CudaBuffer ghb,
+                                        CudaBuffer gi, int giWidth, int giOffset, CudaBuffer gh, CudaBuffer biasHh,
+                                        CudaBuffer hPrev, int batch, int hidden) {
+        run("recurrent", "gru_step_forward", (long) batch * hidden, hNew.address(), gates.address(), giT.address(),
+                ghb.address(), gi.address(), giWidth, giOffset, gh.address(), ptr(biasHh), hPrev.address(), batch, hidden);
+    }
+
+    /** One launch (gru_step_backward); dGiT is not needed. */
+    @Override
+    protected void gruStepBackwardKernel(CudaBuffer dGi, CudaBuffer dGiT, int giWidth, int giOffset, CudaBuffer dGhb,
+                                         CudaBuffer dHPrev, CudaBuffer dHNew, CudaBuffer gates, CudaBuffer ghb,
+                                         CudaBuffer hPrev, int batch, int hidden) {
+        run("recurrent", "gru_step_backward", (long) batch * hidden, ptr(dGi), giWidth, giOffset, ptr(dGhb),
+                ptr(dHPrev), dHNew.address(), gates.address(), ghb.address(), hPrev.address(), batch, hidden);
+    }
+
     @Override
     protected void lstmCellForwardKernel(CudaBuffer hNew, CudaBuffer cNew, CudaBuffer gates, CudaBuffer gi,
                                          CudaBuffer gh, CudaBuffer cPrev, int batch, int hidden) {

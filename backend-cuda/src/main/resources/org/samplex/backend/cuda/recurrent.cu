@@ -9,22 +9,58 @@ __device__ __forceinline__ float sigmoid_of(float x) {
     return 1.0f / (1.0f + expf(-x));
 }
 
-// r = sigmoid(gi_r + gh_r), z = sigmoid(gi_z + gh_z), n = tanh(gi_n + r gh_n), h' = (1 - z) n + z h.
+// r = sigmoid(gi_r + gh_r), z = sigmoid(gi_z + gh_z), n = tanh(gi_n + r gh_n), h' = (1 - z) n + z h for one
+// (row, unit): gi's three gates at gi[0], gi[h], gi[2h]; gh's, gates' at atR, atR + h, atR + 2h. Shared by the
+// cell and the fused step.
+__device__ __forceinline__ float gru_unit_forward(float* gates, const float* gi, float hr, float hz, float hn,
+                                                  float hPrev, long long atR, int hidden) {
+    float r = sigmoid_of(gi[0] + hr);
+    float z = sigmoid_of(gi[hidden] + hz);
+    float n = tanhf(gi[2 * hidden] + r * hn);
+    gates[atR] = r;
+    gates[atR + hidden] = z;
+    gates[atR + 2 * hidden] = n;
+    return (1.0f - z) * n + z * hPrev;
+}
+
+// The backward of gru_unit_forward: adds into dGi at dGi[0], dGi[h], dGi[2h] (when not null), dGh at atR.. and
+// dHPrev at e.
+__device__ __forceinline__ void gru_unit_backward(float* dGi, float* dGh, float* dHPrev, const float* dHNew,
+                                                  const float* gates, const float* gh, const float* hPrev,
+                                                  long long e, long long atR, int hidden) {
+    long long atZ = atR + hidden;
+    long long atN = atZ + hidden;
+    float r = gates[atR];
+    float z = gates[atZ];
+    float n = gates[atN];
+    float dh = dHNew[e];
+    float dn = dh * (1.0f - z);
+    float dz = dh * (hPrev[e] - n);
+    if (dHPrev) {
+        dHPrev[e] += dh * z;
+    }
+    float dnPre = dn * (1.0f - n * n);
+    float dr = dnPre * gh[atN];
+    float drPre = dr * r * (1.0f - r);
+    float dzPre = dz * z * (1.0f - z);
+    if (dGi) {
+        dGi[0] += drPre;
+        dGi[hidden] += dzPre;
+        dGi[2 * hidden] += dnPre;
+    }
+    if (dGh) {
+        dGh[atR] += drPre;
+        dGh[atZ] += dzPre;
+        dGh[atN] += dnPre * r;
+    }
+}
+
 extern "C" __global__ void gru_cell_forward(float* hNew, float* gates, const float* gi, const float* gh,
                                             const float* hPrev, int batch, int hidden) {
     GRID_STRIDE(e, (long long) batch * hidden) {
-        long long b = e / hidden;
-        long long u = e % hidden;
-        long long atR = (3 * b) * hidden + u;
-        long long atZ = atR + hidden;
-        long long atN = atZ + hidden;
-        float r = sigmoid_of(gi[atR] + gh[atR]);
-        float z = sigmoid_of(gi[atZ] + gh[atZ]);
-        float n = tanhf(gi[atN] + r * gh[atN]);
-        gates[atR] = r;
-        gates[atZ] = z;
-        gates[atN] = n;
-        hNew[e] = (1.0f - z) * n + z * hPrev[e];
+        long long atR = (3 * (e / hidden)) * hidden + e % hidden;
+        hNew[e] = gru_unit_forward(gates, gi + atR, gh[atR], gh[atR + hidden], gh[atR + 2 * hidden], hPrev[e],
+                                   atR, hidden);
     }
 }
 
@@ -32,34 +68,41 @@ extern "C" __global__ void gru_cell_backward(float* dGi, float* dGh, float* dHPr
                                              const float* gates, const float* gh, const float* hPrev, int batch,
                                              int hidden) {
     GRID_STRIDE(e, (long long) batch * hidden) {
+        long long atR = (3 * (e / hidden)) * hidden + e % hidden;
+        gru_unit_backward(dGi ? dGi + atR : 0, dGh, dHPrev, dHNew, gates, gh, hPrev, e, atR, hidden);
+    }
+}
+
+// One fused GRU step (issue 16 item 4): the cell with gi read from columns [off, off + 3h) of rows of width
+// giWidth (every step's input projection in one tensor), gh + b_hh formed here (gh itself when bias is null) and
+// kept in ghb for the backward, the gathered gi kept in giT: one launch where slice, bias add and cell took three.
+extern "C" __global__ void gru_step_forward(float* hNew, float* gates, float* giT, float* ghb, const float* gi,
+                                            int giWidth, int off, const float* gh, const float* bias,
+                                            const float* hPrev, int batch, int hidden) {
+    GRID_STRIDE(e, (long long) batch * hidden) {
         long long b = e / hidden;
         long long u = e % hidden;
         long long atR = (3 * b) * hidden + u;
-        long long atZ = atR + hidden;
-        long long atN = atZ + hidden;
-        float r = gates[atR];
-        float z = gates[atZ];
-        float n = gates[atN];
-        float dh = dHNew[e];
-        float dn = dh * (1.0f - z);
-        float dz = dh * (hPrev[e] - n);
-        if (dHPrev) {
-            dHPrev[e] += dh * z;
+        const float* gib = gi + b * giWidth + off + u;
+        for (int k = 0; k < 3; k++) {
+            long long at = atR + k * hidden;
+            ghb[at] = bias ? gh[at] + bias[k * hidden + u] : gh[at];
+            giT[at] = gib[k * hidden];
         }
-        float dnPre = dn * (1.0f - n * n);
-        float dr = dnPre * gh[atN];
-        float drPre = dr * r * (1.0f - r);
-        float dzPre = dz * z * (1.0f - z);
-        if (dGi) {
-            dGi[atR] += drPre;
-            dGi[atZ] += dzPre;
-            dGi[atN] += dnPre;
-        }
-        if (dGh) {
-            dGh[atR] += drPre;
-            dGh[atZ] += dzPre;
-            dGh[atN] += dnPre * r;
-        }
+        hNew[e] = gru_unit_forward(gates, gib, ghb[atR], ghb[atR + hidden], ghb[atR + 2 * hidden], hPrev[e], atR,
+                                   hidden);
+    }
+}
+
+// Backward of gru_step_forward but its bias: the cell's backward with dGi added into the strided columns.
+extern "C" __global__ void gru_step_backward(float* dGi, int giWidth, int off, float* dGh, float* dHPrev,
+                                             const float* dHNew, const float* gates, const float* ghb,
+                                             const float* hPrev, int batch, int hidden) {
+    GRID_STRIDE(e, (long long) batch * hidden) {
+        long long b = e / hidden;
+        long long atR = (3 * b) * hidden + e % hidden;
+        gru_unit_backward(dGi ? dGi + b * giWidth + off + e % hidden : 0, dGh, dHPrev, dHNew, gates, ghb, hPrev,
+                          e, atR, hidden);
     }
 }
 

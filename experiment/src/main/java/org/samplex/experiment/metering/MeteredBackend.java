@@ -311,6 +311,22 @@ public abstract class MeteredBackend implements Backend {
     }
 
     @Override
+    public void gruStepForward(Buffer hNew, Buffer gates, Buffer giT, Buffer ghb, Buffer gi, int giWidth,
+                               int giOffset, Buffer gh, Buffer biasHh, Buffer hPrev, int batch, int hidden) {
+        long t = begin();
+        backend.gruStepForward(hNew, gates, giT, ghb, gi, giWidth, giOffset, gh, biasHh, hPrev, batch, hidden);
+        end(KernelFamily.RECURRENCE, t);
+    }
+
+    @Override
+    public void gruStepBackward(Buffer dGi, Buffer dGiT, int giWidth, int giOffset, Buffer dGhb, Buffer dHPrev,
+                                Buffer dHNew, Buffer gates, Buffer ghb, Buffer hPrev, int batch, int hidden) {
+        long t = begin();
+        backend.gruStepBackward(dGi, dGiT, giWidth, giOffset, dGhb, dHPrev, dHNew, gates, ghb, hPrev, batch, hidden);
+        end(KernelFamily.RECURRENCE, t);
+    }
+
+    @Override
     public void lstmCellForward(Buffer hNew, Buffer cNew, Buffer gates, Buffer gi, Buffer gh, Buffer cPrev,
                                 int batch, int hidden) {
         long t = begin();

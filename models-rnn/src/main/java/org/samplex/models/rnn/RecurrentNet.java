@@ -6,6 +6,7 @@ import org.samplex.api.learn.Learner;
 import org.samplex.api.learn.TaskShape;
 import org.samplex.api.rng.RngStream;
 import org.samplex.api.tape.Ops;
+import org.samplex.api.tape.SequenceOps;
 import org.samplex.api.tape.Parameters;
 import org.samplex.api.tape.Tensor;
 import org.samplex.api.tape.Tape;
@@ -116,6 +117,18 @@ final class RecurrentNet implements Learner {
         Tensor gi = Ops.linear(tape, input, weightIh, params.get("bias_ih_l0" + s)); // (B, N, G*h)
         gi = Ops.reshape(tape, gi, batch, positions * gateWidth); // (B, N*G*h)
         Cell.State state = initialState(tape, batch);
+        if (cell instanceof Cell.Gru) {
+            // one fused step per position (SequenceOps.gruStep): gi's columns and b_hh are read by the cell itself
+            for (int step = 0; step < positions; step++) {
+                int t = dir == 0 ? step : positions - 1 - step;
+                Tensor ghRaw = step == 0 ? zeros(tape, batch, gateWidth)
+                        : Ops.linear(tape, state.h(), weightHh, null); // (B, G*h) h W_hh^T
+                Tensor h = SequenceOps.gruStep(tape, gi, t * gateWidth, ghRaw, biasHh, state.h()); // (B, h)
+                state = new Cell.State(h, null);
+                states[t * directions + dir] = h;
+            }
+            return;
+        }
         for (int step = 0; step < positions; step++) {
             int t = dir == 0 ? step : positions - 1 - step;
             Tensor giT = Ops.sliceLast(tape, gi, t * gateWidth, gateWidth); // (B, G*h)

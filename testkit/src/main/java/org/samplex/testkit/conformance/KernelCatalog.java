@@ -57,6 +57,8 @@ public final class KernelCatalog {
         all.add(SequenceCases.attention("attention causal H=2 hd=3", 2, 5, 2, 3, true));
         all.add(SequenceCases.attention("attention causal H=1 hd=4", 1, 5, 1, 4, true));
         all.add(SequenceCases.gru("gru cell", 2, 3));
+        all.add(SequenceCases.gruStep("gru step, b_hh, step 1 of 3", 2, 3, 3, 1, true));
+        all.add(SequenceCases.gruStep("gru step, no b_hh, step 0 of 2", 2, 3, 2, 0, false));
         all.add(SequenceCases.lstm("lstm cell", 2, 3, true));
         all.add(SequenceCases.lstm("lstm cell without dCNew", 2, 3, false));
         all.add(SequenceCases.scan("scan", 2, 4, 3, false));
@@ -99,6 +101,7 @@ public final class KernelCatalog {
         all.add(SequenceCases.attention("attention causal H=2 hd=8 (large)", 2, 19, 2, 8, true));
         all.add(SequenceCases.attention("attention full width H=1 hd=16 causal (large)", 3, 13, 1, 16, true));
         all.add(SequenceCases.gru("gru cell (large)", 3, 37));
+        all.add(SequenceCases.gruStep("gru step (large), last of 4", 3, 37, 4, 3, true));
         all.add(SequenceCases.lstm("lstm cell (large)", 3, 37, true));
         // channels of several vectors and a tail at every vector width, beyond one block of 256
         all.add(SequenceCases.scan("scan (large)", 3, 13, 37, false));
@@ -162,6 +165,7 @@ public final class KernelCatalog {
         all.add(SequenceCases.attention("attention causal H=2 hd=16 (threaded)", 2, 48, 2, 16, true));
         all.add(SequenceCases.attention("attention split H=4 hd=8 (threaded)", 3, 40, 4, 8, false));
         all.add(SequenceCases.gru("gru cell (threaded)", 8, 200));
+        all.add(SequenceCases.gruStep("gru step (threaded)", 8, 200, 2, 1, true));
         all.add(SequenceCases.lstm("lstm cell (threaded)", 8, 200, true));
         all.add(SequenceCases.scan("scan reversed (threaded)", 8, 16, 600, true));
         all.add(PointwiseCases.mse("mse (threaded)", 100_003));

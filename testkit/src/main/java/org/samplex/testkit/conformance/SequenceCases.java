@@ -74,6 +74,46 @@ final class SequenceCases {
     }
 
     /**
+     * One fused GRU step ({@code gruStepForward}): gate inputs from columns {@code step * 3h} of a gi of {@code
+     * steps} steps, b_hh added (or none); the case's backward adds the kernel's dGh into dGh and its column sums
+     * into dBias, as {@code SequenceOps.gruStep} does.
+     */
+    static KernelCase gruStep(String name, int batch, int hidden, int steps, int step, boolean bias) {
+        int gates = 3 * batch * hidden;
+        int width = 3 * hidden * steps;
+        KernelCase.Builder builder = KernelCase.builder(name)
+                .input("gi", batch * width, Values.uniform(-2, 2))
+                .input("gh", gates, Values.uniform(-2, 2));
+        if (bias) {
+            builder.input("biasHh", 3 * hidden, Values.uniform(-1, 1));
+        }
+        return builder.input("hPrev", batch * hidden)
+                .output("hNew", batch * hidden)
+                .saved("gates", gates)
+                .saved("giT", gates)
+                .saved("ghb", gates)
+                .depth(12)
+                .forward((be, t) -> be.gruStepForward(t.get("hNew"), t.get("gates"), t.get("giT"), t.get("ghb"),
+                        t.get("gi"), width, step * 3 * hidden, t.get("gh"), bias ? t.get("biasHh") : null,
+                        t.get("hPrev"), batch, hidden))
+                .backward((be, t) -> {
+                    boolean needGh = t.get("dGh") != null || (bias && t.get("dBiasHh") != null);
+                    // allocate() zero-fills: dGhb starts at 0, the kernel adds into it
+                    try (Buffer dGhb = needGh ? be.allocate(gates) : null; Buffer dGiT = be.allocate(gates)) {
+                        be.gruStepBackward(t.get("dGi"), dGiT, width, step * 3 * hidden, dGhb, t.get("dHPrev"),
+                                t.get("dHNew"), t.get("gates"), t.get("ghb"), t.get("hPrev"), batch, hidden);
+                        if (t.get("dGh") != null) {
+                            be.addBackward(t.get("dGh"), null, dGhb, gates);
+                        }
+                        if (bias && t.get("dBiasHh") != null) {
+                            be.biasAddBackward(null, t.get("dBiasHh"), dGhb, batch, 3 * hidden);
+                        }
+                    }
+                })
+                .build();
+    }
+
+    /**
      * One LSTM step. The kernel's backward yields dPre, the gradient of gi and gh alike; the case adds it into
      * both with {@code addBackward}, as {@code SequenceOps.lstmCell} does. Without dCNew the cell state is an
      * output without a gradient and the backward passes null for it.
