@@ -62,7 +62,9 @@ class SweepPackTest {
                 assertEquals(2, ((Number) pack.get("runs")).intValue(), "a cpu pack holds a run's 2 threads: " + key);
             }
         }
-        assertEquals(12, inPacks, "every run was trained in a pack: 2 of 3 seeds per learner and N, the third in a freed slot");
+        // per learner and N, whichever worker claims a run first packs one more of its 3 seeds with it; the third
+        // joins that pack's freed slot unless the other worker claimed it first and ran it alone
+        assertTrue(inPacks >= 8, inPacks + " of 12 runs in packs");
     }
 
     @Test
