@@ -117,9 +117,7 @@ public final class PackedSession implements AutoCloseable {
         this.packedBatch = new Batch(Tensor.constant(input, runs * batch, n, d), Tensor.constant(labels, runs * batch, n));
         this.slotBatches = new Batch[runs];
         for (int r = 0; r < runs; r++) {
-            slotBatches[r] = new Batch(
-                    Tensor.constant(input.slice((long) r * batch * n * d, (long) batch * n * d), batch, n, d),
-                    Tensor.constant(labels.slice((long) r * batch * n, (long) batch * n), batch, n));
+            slotBatches[r] = runRows(packedBatch, r, 1);
         }
         int testSize = setups.getFirst().spec().testSize();
         int chunk = OnlineProtocol.testChunk(n);
@@ -258,14 +256,8 @@ public final class PackedSession implements AutoCloseable {
         int moved = -1;
         if (r != last) {
             model.parameters().moveRun(last, r);
-            int n = shape.positions();
-            int d = shape.inputWidth();
             for (Batch chunk : testChunks) {
-                long m = chunk.labels().dim(0) / runs;
-                Buffer in = chunk.input().value();
-                Buffer y = chunk.labels().value();
-                backend.copy(in.slice(r * m * n * d, m * n * d), in.slice(last * m * n * d, m * n * d));
-                backend.copy(y.slice(r * m * n, m * n), y.slice(last * m * n, m * n));
+                copy(runRows(chunk, r, 1), runRows(chunk, last, 1));
             }
             slots[r] = slots[last];
             moved = last;
@@ -278,24 +270,36 @@ public final class PackedSession implements AutoCloseable {
 
     /** The model, batch and test chunks of the first {@code live} runs: the packed ones, or views of them. */
     private void viewLiveRuns() {
-        int n = shape.positions();
-        int d = shape.inputWidth();
         if (liveView != null) {
             liveView.close();
         }
         liveView = live == runs ? null : model.parameters().prefix(live);
         liveModel = liveView == null ? model : model.packed(liveView);
-        Buffer in = packedBatch.input().value();
-        Buffer y = packedBatch.labels().value();
-        liveBatch = new Batch(Tensor.constant(in.slice(0, (long) live * batch * n * d), live * batch, n, d),
-                Tensor.constant(y.slice(0, (long) live * batch * n), live * batch, n));
+        liveBatch = runRows(packedBatch, 0, live);
         liveTests.clear();
         for (Batch chunk : testChunks) {
-            int m = chunk.labels().dim(0) / runs;
-            liveTests.add(new Batch(
-                    Tensor.constant(chunk.input().value().slice(0, (long) live * m * n * d), live * m, n, d),
-                    Tensor.constant(chunk.labels().value().slice(0, (long) live * m * n), live * m, n)));
+            liveTests.add(runRows(chunk, 0, live));
         }
+    }
+
+    /**
+     * Views of runs [first, first + count) of a batch laid out run after run: (R m, N, D) and (R m, N), run r's
+     * prompts at rows [r m, (r + 1) m).
+     */
+    private Batch runRows(Batch packed, int first, int count) {
+        int m = packed.labels().dim(0) / runs;
+        int n = shape.positions();
+        int d = shape.inputWidth();
+        return new Batch(
+                Tensor.constant(packed.input().value().slice((long) first * m * n * d, (long) count * m * n * d),
+                        count * m, n, d),
+                Tensor.constant(packed.labels().value().slice((long) first * m * n, (long) count * m * n),
+                        count * m, n));
+    }
+
+    private void copy(Batch into, Batch from) {
+        backend.copy(into.input().value(), from.input().value());
+        backend.copy(into.labels().value(), from.labels().value());
     }
 
     private void fill(int r, RunSpec given, TrainingSession.Setup setup) {
@@ -304,15 +308,11 @@ public final class PackedSession implements AutoCloseable {
         }
         slots[r] = new Slot(given, setup, backend);
         RngStream test = RngStream.of(setup.spec().seed(), "test");
-        int n = shape.positions();
-        int d = shape.inputWidth();
         long first = 0;
         try (Arena scratch = new Arena(backend)) {
             for (Batch chunk : testChunks) {
                 int m = chunk.labels().dim(0) / runs;
-                Batch b = setup.task().batch(backend, scratch, Task.Split.TEST, test, first, m);
-                backend.copy(chunk.input().value().slice((long) r * m * n * d, (long) m * n * d), b.input().value());
-                backend.copy(chunk.labels().value().slice((long) r * m * n, (long) m * n), b.labels().value());
+                copy(runRows(chunk, r, 1), setup.task().batch(backend, scratch, Task.Split.TEST, test, first, m));
                 first += m;
                 scratch.reset();
             }

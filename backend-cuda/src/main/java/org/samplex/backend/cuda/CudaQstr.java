@@ -1,6 +1,7 @@
 package org.samplex.backend.cuda;
 
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.bytedeco.javacpp.DoublePointer;
@@ -28,16 +29,30 @@ final class CudaQstr implements AutoCloseable {
     /** Per task table content: the device addresses of its code table and directions (0: none). */
     private final Map<Tables, long[]> tables = new LinkedHashMap<>();
 
-    /** A task's tables by content (a record's arrays compare by identity). */
-    private record Tables(double[] code, double[] directions) {
+    /** Each task's table key, made (and hashed) once per task rather than on every refill. */
+    private final Map<QstrPrompts, Tables> keys = new IdentityHashMap<>();
+
+    /** A task's tables by content (a record's arrays compare by identity), hashed once. */
+    private static final class Tables {
+        final double[] code;
+        final double[] directions;
+        final int hash;
+
+        Tables(double[] code, double[] directions) {
+            this.code = code;
+            this.directions = directions;
+            this.hash = 31 * Arrays.hashCode(code) + Arrays.hashCode(directions);
+        }
+
         @Override
         public boolean equals(Object o) {
-            return o instanceof Tables t && Arrays.equals(code, t.code) && Arrays.equals(directions, t.directions);
+            return o instanceof Tables t && hash == t.hash && Arrays.equals(code, t.code)
+                    && Arrays.equals(directions, t.directions);
         }
 
         @Override
         public int hashCode() {
-            return 31 * Arrays.hashCode(code) + Arrays.hashCode(directions);
+            return hash;
         }
     }
 
@@ -87,7 +102,10 @@ final class CudaQstr implements AutoCloseable {
     }
 
     private long[] tables(QstrPrompts p) {
-        Tables key = new Tables(p.code(), p.directions());
+        if (keys.size() >= 2 * KEPT) {
+            keys.clear();
+        }
+        Tables key = keys.computeIfAbsent(p, q -> new Tables(q.code(), q.directions()));
         long[] kept = tables.get(key);
         if (kept != null) {
             return kept;
@@ -145,5 +163,6 @@ final class CudaQstr implements AutoCloseable {
             free(tab[1]);
         }
         tables.clear();
+        keys.clear();
     }
 }
